@@ -1,0 +1,6 @@
+// Command modgen scaffolds and evolves modular-monolith Go projects.
+package main
+
+import "os"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/modgen-dev/modgen/generator"
+	"github.com/spf13/cobra"
+)
+
+// globals are the flags every command shares, and where output goes.
+type globals struct {
+	dir    string // -C: run as if started in dir
+	dryRun bool
+	force  bool
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// usageError marks errors in how modgen was called: exit code 2, usage shown.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// run executes modgen with args and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	g := &globals{stdout: stdout, stderr: stderr}
+	root := newRootCmd(g)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "modgen: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
+		fmt.Fprintf(stderr, "\n%s", cmd.UsageString())
+		return 2
+	}
+	return 1
+}
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "modgen",
+		Short: "Scaffold and evolve modular-monolith Go projects",
+		Long: `modgen scaffolds modular-monolith Go projects: one binary whose modules talk
+only through interfaces, with boundaries checked, and any module extractable
+into its own gRPC service without touching its callers.`,
+		Version:           generator.Version,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		DisableAutoGenTag: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if g.dir != "" {
+				info, err := os.Stat(g.dir)
+				if err != nil || !info.IsDir() {
+					return usageError{fmt.Errorf("-C %s: not a directory", g.dir)}
+				}
+			}
+			return nil
+		},
+	}
+	root.SetVersionTemplate("modgen {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.dir, "chdir", "C", "", "run as if modgen was started in `DIR`")
+	pf.BoolVar(&g.dryRun, "dry-run", false, "print what would change (with diffs) and write nothing")
+	pf.BoolVar(&g.force, "force", false, "overwrite files you edited")
+	root.AddCommand(newNewCmd(g), newVersionCmd(g))
+	return root
+}
+
+// base is the folder the command runs in.
+func (g *globals) base() (string, error) {
+	if g.dir != "" {
+		return filepath.Abs(g.dir)
+	}
+	return os.Getwd()
+}
+
+// args returns a cobra argument validator that reports a usage error naming
+// what is expected.
+func args(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("%s: expected %s, got %d argument(s)", cmd.CommandPath(), what, len(args))}
+		}
+		return nil
+	}
+}
+
+// apply finishes a plan and writes it, or with --dry-run prints it.
+func (g *globals) apply(p *generator.Project, plan *generator.Plan) ([]generator.Change, error) {
+	changes, err := p.Finish(plan, g.force)
+	if err != nil {
+		return nil, err
+	}
+	if g.dryRun {
+		fmt.Fprintf(g.stdout, "dry run: nothing written in %s\n", p.Root)
+		generator.Summarize(g.stdout, changes, true)
+		return changes, nil
+	}
+	if err := generator.Write(p.Root, changes); err != nil {
+		return nil, err
+	}
+	generator.Summarize(g.stdout, changes, false)
+	return changes, nil
+}
+
+func newVersionCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print modgen's version",
+		Args:  args(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(g.stdout, "modgen %s\n", generator.Version)
+			return nil
+		},
+	}
+}

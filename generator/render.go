@@ -1,0 +1,79 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+)
+
+// funcs are the template functions: sprig's hermetic set (no clock, no
+// randomness, no environment) plus modgen's own.
+var funcs = func() template.FuncMap {
+	f := sprig.HermeticTxtFuncMap()
+	f["header"] = func() string { return GeneratedHeader }
+	f["exported"] = Exported
+	return f
+}()
+
+// renderTree renders every *.tmpl file below dir in fsys. The output path of
+// each is rename(path relative to dir, without .tmpl); the owner is
+// Generated when the output starts with the generated header, Scaffolded
+// otherwise.
+func renderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([]File, error) {
+	var files []File
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		out, err := execute(p, string(src), data)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimSuffix(strings.TrimPrefix(p, dir+"/"), ".tmpl")
+		if base := path.Base(rel); strings.HasPrefix(base, "dot-") {
+			rel = path.Join(path.Dir(rel), "."+strings.TrimPrefix(base, "dot-"))
+		}
+		if rename != nil {
+			rel = rename(rel)
+		}
+		owner := Scaffolded
+		switch {
+		case IsGenerated(out):
+			owner = Generated
+		case rel == "go.mod" || rel == "go.sum":
+			owner = Merged
+		}
+		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p})
+		return nil
+	})
+	return files, err
+}
+
+func execute(name, src string, data any) ([]byte, error) {
+	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Exported returns name with its first letter upper-cased: "estoque" -> "Estoque".
+func Exported(name string) string {
+	if name == "" {
+		return ""
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}

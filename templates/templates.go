@@ -1,0 +1,11 @@
+// Package templates holds the text/template sources of everything modgen
+// scaffolds. Templates are named *.tmpl so they never compile here; a file
+// named dot-NAME.tmpl becomes .NAME.
+package templates
+
+import "embed"
+
+// FS holds the project, module and wiring templates.
+//
+//go:embed all:project all:wiring
+var FS embed.FS

@@ -1,0 +1,25 @@
+//go:build tools
+
+// Package deps lists every third-party package that modgen's templates emit, so
+// that `go mod download` here warms the module cache for offline builds of
+// generated projects.
+package deps
+
+import (
+	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
+	_ "google.golang.org/grpc"
+	_ "google.golang.org/grpc/codes"
+	_ "google.golang.org/grpc/credentials/insecure"
+	_ "google.golang.org/grpc/health"
+	_ "google.golang.org/grpc/health/grpc_health_v1"
+	_ "google.golang.org/grpc/keepalive"
+	_ "google.golang.org/grpc/metadata"
+	_ "google.golang.org/grpc/reflection"
+	_ "google.golang.org/grpc/status"
+	_ "google.golang.org/protobuf/proto"
+	_ "google.golang.org/protobuf/reflect/protoreflect"
+	_ "google.golang.org/protobuf/runtime/protoimpl"
+	_ "google.golang.org/protobuf/types/known/durationpb"
+	_ "google.golang.org/protobuf/types/known/timestamppb"
+	_ "modernc.org/sqlite"
+)
