@@ -38,6 +38,9 @@ func renderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		if err != nil {
 			return err
 		}
+		if len(bytes.TrimSpace(out)) == 0 {
+			return nil // the template chose to emit nothing
+		}
 		rel := strings.TrimSuffix(strings.TrimPrefix(p, dir+"/"), ".tmpl")
 		if base := path.Base(rel); strings.HasPrefix(base, "dot-") {
 			rel = path.Join(path.Dir(rel), "."+strings.TrimPrefix(base, "dot-"))

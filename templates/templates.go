@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the project, module and wiring templates.
 //
-//go:embed all:project all:wiring
+//go:embed all:project all:module all:wiring
 var FS embed.FS

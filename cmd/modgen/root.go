@@ -74,7 +74,7 @@ into its own gRPC service without touching its callers.`,
 	pf.StringVarP(&g.dir, "chdir", "C", "", "run as if modgen was started in `DIR`")
 	pf.BoolVar(&g.dryRun, "dry-run", false, "print what would change (with diffs) and write nothing")
 	pf.BoolVar(&g.force, "force", false, "overwrite files you edited")
-	root.AddCommand(newNewCmd(g), newVersionCmd(g))
+	root.AddCommand(newNewCmd(g), newAddCmd(g), newVersionCmd(g))
 	return root
 }
 
@@ -84,6 +84,15 @@ func (g *globals) base() (string, error) {
 		return filepath.Abs(g.dir)
 	}
 	return os.Getwd()
+}
+
+// project opens the project in the folder modgen runs in.
+func (g *globals) project() (*generator.Project, error) {
+	dir, err := g.base()
+	if err != nil {
+		return nil, err
+	}
+	return generator.Open(dir)
 }
 
 // args returns a cobra argument validator that reports a usage error naming

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/modgen-dev/modgen/generator"
+	"github.com/spf13/cobra"
+)
+
+func newAddCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Add something to the project (a module)",
+		Args:  args(0, "a subcommand such as `module`"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError{fmt.Errorf("modgen add: missing subcommand; run `modgen add module NAME`")}
+		},
+	}
+	cmd.AddCommand(newAddModuleCmd(g))
+	return cmd
+}
+
+func newAddModuleCmd(g *globals) *cobra.Command {
+	var opts generator.AddModuleOptions
+	cmd := &cobra.Command{
+		Use:   "module NAME",
+		Short: "Add a module: API, handler, service, repository, domain and tests",
+		Long: `Add a module under internal/NAME: its API interface and types (api.go), New
+and routes (module.go), JSON HTTP handlers, a service, a database/sql
+repository with embedded migrations, a domain package and tests. With
+--depends-on, the module declares interfaces for what it uses of those modules
+(deps.go) and receives their implementations from the wiring.
+
+Running it again with the same flags changes nothing.`,
+		Example: `  modgen add module estoque
+  modgen add module pedidos --depends-on estoque,notificacoes
+  modgen add module catalogo --entity Produto`,
+		Args: args(1, "the module NAME"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			opts.Name = a[0]
+			p, err := g.project()
+			if err != nil {
+				return err
+			}
+			plan, err := p.AddModule(opts)
+			if err != nil {
+				return err
+			}
+			changes, err := g.apply(p, plan)
+			if err != nil {
+				return err
+			}
+			if !g.dryRun {
+				if generator.Count(changes, generator.Create)+generator.Count(changes, generator.Update) == 0 {
+					fmt.Fprintf(g.stdout, "module %s is up to date; nothing changed\n", opts.Name)
+				} else {
+					fmt.Fprintf(g.stdout, "\nadded module %s: routes under /%s, wired in cmd/api/wire_gen.go\n", opts.Name, opts.Name)
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringSliceVar(&opts.DependsOn, "depends-on", nil, "modules this one uses, comma-separated (`a,b`)")
+	cmd.Flags().StringVar(&opts.Entity, "entity", "", "entity type `Name` (default: the module name, capitalized)")
+	return cmd
+}

@@ -1,0 +1,164 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/modgen-dev/modgen/templates"
+)
+
+// AddModuleOptions are the inputs of `modgen add module`.
+type AddModuleOptions struct {
+	Name      string
+	DependsOn []string
+	Entity    string // defaults to the exported module name
+}
+
+// reservedEntities are the identifiers a module package declares besides its
+// entity types.
+var reservedEntities = []string{"API", "Deps", "Module", "ListParams", "ValidationError", "ErrNotFound", "ErrInvalid",
+	"DefaultLimit", "MaxLimit", "Migrations", "New", "Serve"}
+
+// AddModule plans a new module in the project and records it in the
+// manifest. Adding a module that exists with the same dependencies and
+// entity re-plans it (so nothing changes unless files were deleted).
+func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
+	if err := ValidateName("module", opts.Name); err != nil {
+		return nil, err
+	}
+	if opts.Entity == "" {
+		opts.Entity = Exported(opts.Name)
+	}
+	if err := validateEntity(opts.Entity); err != nil {
+		return nil, err
+	}
+	deps := slices.Clone(opts.DependsOn)
+	slices.Sort(deps)
+	deps = slices.Compact(deps)
+	for _, d := range deps {
+		switch {
+		case d == opts.Name:
+			return nil, fmt.Errorf("module %q cannot depend on itself; drop %q from --depends-on", opts.Name, d)
+		case p.Manifest.Find(d) == nil:
+			if err := ValidateName("dependency", d); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("unknown module %q in --depends-on; add it first with `modgen add module %s`%s", d, d, known(p.Manifest))
+		}
+	}
+	if cycle := p.cycleWith(opts.Name, deps); cycle != nil {
+		return nil, fmt.Errorf("depending on %s would close a cycle: %s; a module cannot depend on a module that depends on it", strings.Join(deps, ","), strings.Join(cycle, " → "))
+	}
+	if existing := p.Manifest.Find(opts.Name); existing != nil {
+		if !slices.Equal(existing.DependsOn, deps) && !(len(existing.DependsOn) == 0 && len(deps) == 0) || existing.Entity != opts.Entity {
+			return nil, fmt.Errorf("module %q already exists (entity %s, depends on [%s]); modgen does not change an existing module: edit internal/%s and modgen.yaml by hand",
+				opts.Name, existing.Entity, strings.Join(existing.DependsOn, ","), opts.Name)
+		}
+	} else {
+		dir := filepath.Join(p.Root, "internal", opts.Name)
+		if _, err := os.Stat(dir); err == nil {
+			return nil, fmt.Errorf("internal/%s already exists but modgen.yaml has no module %q; choose another name or move the folder away", opts.Name, opts.Name)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		p.Manifest.Modules = append(p.Manifest.Modules, Module{Name: opts.Name, Entity: opts.Entity, DependsOn: deps})
+	}
+	data := moduleData{Project: p.Manifest.Module, Pkg: opts.Name, Entity: opts.Entity, Table: opts.Name + "_items"}
+	for _, d := range deps {
+		dm := p.Manifest.Find(d)
+		data.Deps = append(data.Deps, moduleDep{
+			Name: d, Entity: dm.Entity, Field: Exported(d), Iface: Exported(d) + "Service",
+			RefField: Exported(d) + "ID", RefJSON: d + "_id",
+		})
+	}
+	files, err := renderTree(templates.FS, "module", data, func(rel string) string { return "internal/" + opts.Name + "/" + rel })
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{Files: files}, nil
+}
+
+// moduleData is what module templates see.
+type moduleData struct {
+	Project string // Go module path of the project
+	Pkg     string // module (package) name
+	Entity  string
+	Table   string
+	Deps    []moduleDep
+}
+
+// moduleDep is one dependency of a module, with the names generated for it.
+type moduleDep struct {
+	Name     string // the module depended on
+	Entity   string // its entity type
+	Field    string // field of Deps holding it
+	Iface    string // consumer-side interface declared by the dependent module
+	RefField string // field of the entity referring to an item of it
+	RefJSON  string // JSON name and column of RefField
+}
+
+func validateEntity(name string) error {
+	if name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return fmt.Errorf("entity %q: an entity is an exported Go type name, starting with an upper-case ASCII letter; try %q", name, Exported(suggest(name)))
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return fmt.Errorf("entity %q: only ASCII letters and digits are allowed; try %q", name, Exported(suggest(name)))
+		}
+	}
+	if slices.Contains(reservedEntities, name) {
+		return fmt.Errorf("entity %q: the module package already declares %s; try %q", name, name, name+"Item")
+	}
+	return nil
+}
+
+func known(m *Manifest) string {
+	if len(m.Modules) == 0 {
+		return " (the project has no modules yet)"
+	}
+	names := make([]string, len(m.Modules))
+	for i, mod := range m.Modules {
+		names[i] = mod.Name
+	}
+	slices.Sort(names)
+	return " (modules: " + strings.Join(names, ", ") + ")"
+}
+
+// cycleWith returns a dependency cycle through name if name depended on
+// deps, as the path of module names, or nil.
+func (p *Project) cycleWith(name string, deps []string) []string {
+	edges := map[string][]string{}
+	for _, m := range p.Manifest.Modules {
+		edges[m.Name] = m.DependsOn
+	}
+	edges[name] = deps
+	// Depth-first search from each dependency back to name.
+	var path []string
+	seen := map[string]bool{}
+	var walk func(string) bool
+	walk = func(n string) bool {
+		path = append(path, n)
+		if n == name && len(path) > 1 {
+			return true
+		}
+		if !seen[n] {
+			seen[n] = true
+			for _, d := range edges[n] {
+				if walk(d) {
+					return true
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		return false
+	}
+	if walk(name) {
+		return path
+	}
+	return nil
+}
