@@ -9,46 +9,54 @@ import (
 	"golang.org/x/mod/module"
 )
 
-// reserved maps names that cannot be a project or module name to the reason.
+// Why a name is reserved.
+const (
+	predeclared = "shadows the predeclared Go identifier %[1]s"
+	folder      = "a folder or package name with a fixed meaning in Go projects%.0[1]s"
+	imported    = "clashes with package %[1]s, which the generated code imports"
+)
+
+// reserved maps names that cannot be a project or module name to the reason,
+// a format whose argument is the name.
 var reserved = map[string]string{
 	// Predeclared identifiers: a package with such a name shadows them.
-	"any": "a predeclared Go identifier", "bool": "a predeclared Go identifier", "byte": "a predeclared Go identifier",
-	"comparable": "a predeclared Go identifier", "complex64": "a predeclared Go identifier", "complex128": "a predeclared Go identifier",
-	"error": "a predeclared Go identifier", "float32": "a predeclared Go identifier", "float64": "a predeclared Go identifier",
-	"int": "a predeclared Go identifier", "int8": "a predeclared Go identifier", "int16": "a predeclared Go identifier",
-	"int32": "a predeclared Go identifier", "int64": "a predeclared Go identifier", "rune": "a predeclared Go identifier",
-	"string": "a predeclared Go identifier", "uint": "a predeclared Go identifier", "uint8": "a predeclared Go identifier",
-	"uint16": "a predeclared Go identifier", "uint32": "a predeclared Go identifier", "uint64": "a predeclared Go identifier",
-	"uintptr": "a predeclared Go identifier", "true": "a predeclared Go identifier", "false": "a predeclared Go identifier",
-	"iota": "a predeclared Go identifier", "nil": "a predeclared Go identifier", "append": "a predeclared Go identifier",
-	"cap": "a predeclared Go identifier", "clear": "a predeclared Go identifier", "close": "a predeclared Go identifier",
-	"complex": "a predeclared Go identifier", "copy": "a predeclared Go identifier", "delete": "a predeclared Go identifier",
-	"imag": "a predeclared Go identifier", "len": "a predeclared Go identifier", "make": "a predeclared Go identifier",
-	"max": "a predeclared Go identifier", "min": "a predeclared Go identifier", "new": "a predeclared Go identifier",
-	"panic": "a predeclared Go identifier", "print": "a predeclared Go identifier", "println": "a predeclared Go identifier",
-	"real": "a predeclared Go identifier", "recover": "a predeclared Go identifier",
+	"any": predeclared, "bool": predeclared, "byte": predeclared,
+	"comparable": predeclared, "complex64": predeclared, "complex128": predeclared,
+	"error": predeclared, "float32": predeclared, "float64": predeclared,
+	"int": predeclared, "int8": predeclared, "int16": predeclared,
+	"int32": predeclared, "int64": predeclared, "rune": predeclared,
+	"string": predeclared, "uint": predeclared, "uint8": predeclared,
+	"uint16": predeclared, "uint32": predeclared, "uint64": predeclared,
+	"uintptr": predeclared, "true": predeclared, "false": predeclared,
+	"iota": predeclared, "nil": predeclared, "append": predeclared,
+	"cap": predeclared, "clear": predeclared, "close": predeclared,
+	"complex": predeclared, "copy": predeclared, "delete": predeclared,
+	"imag": predeclared, "len": predeclared, "make": predeclared,
+	"max": predeclared, "min": predeclared, "new": predeclared,
+	"panic": predeclared, "print": predeclared, "println": predeclared,
+	"real": predeclared, "recover": predeclared,
 	// Folders with a meaning in a Go project or in the generated layout.
-	"internal": "a reserved folder name", "cmd": "a reserved folder name", "pkg": "a reserved folder name",
-	"api": "a reserved folder name", "app": "a reserved folder name", "vendor": "a reserved folder name",
-	"testdata": "a reserved folder name", "proto": "a reserved folder name", "architecture": "a reserved folder name",
-	"main": "a reserved package name",
+	"internal": folder, "cmd": folder, "pkg": folder,
+	"api": folder, "app": folder, "vendor": folder,
+	"testdata": folder, "proto": folder, "architecture": folder,
+	"main": folder,
 	// Packages the templates import: a module with such a name would clash.
-	"http": "the name of a package the generated code imports", "sql": "the name of a package the generated code imports",
-	"context": "the name of a package the generated code imports", "errors": "the name of a package the generated code imports",
-	"time": "the name of a package the generated code imports", "json": "the name of a package the generated code imports",
-	"slog": "the name of a package the generated code imports", "fmt": "the name of a package the generated code imports",
-	"strconv": "the name of a package the generated code imports", "strings": "the name of a package the generated code imports",
-	"testing": "the name of a package the generated code imports", "embed": "the name of a package the generated code imports",
-	"io": "the name of a package the generated code imports", "os": "the name of a package the generated code imports",
-	"signal": "the name of a package the generated code imports", "sync": "the name of a package the generated code imports",
-	"httptest": "the name of a package the generated code imports", "database": "the name of a package the generated code imports",
-	"eventbus": "the name of a package the generated code imports", "server": "the name of a package the generated code imports",
-	"domain": "the name of a package the generated code imports", "grpc": "the name of a package the generated code imports",
-	"sqlite": "the name of a package the generated code imports", "reflect": "the name of a package the generated code imports",
-	"net": "the name of a package the generated code imports", "log": "the name of a package the generated code imports",
-	"codes": "the name of a package the generated code imports", "status": "the name of a package the generated code imports",
-	"metadata": "the name of a package the generated code imports", "proto3": "the name of a package the generated code imports",
-	"sort": "the name of a package the generated code imports", "slices": "the name of a package the generated code imports",
+	"http": imported, "sql": imported,
+	"context": imported, "errors": imported,
+	"time": imported, "json": imported,
+	"slog": imported, "fmt": imported,
+	"strconv": imported, "strings": imported,
+	"testing": imported, "embed": imported,
+	"io": imported, "os": imported,
+	"signal": imported, "sync": imported,
+	"httptest": imported, "database": imported,
+	"eventbus": imported, "server": imported,
+	"domain": imported, "grpc": imported,
+	"sqlite": imported, "reflect": imported,
+	"net": imported, "log": imported,
+	"codes": imported, "status": imported,
+	"metadata": imported, "proto3": imported,
+	"sort": imported, "slices": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
@@ -78,10 +86,10 @@ func ValidateName(kind, name string) error {
 		}
 	}
 	if token.IsKeyword(name) {
-		return fmt.Errorf("%s %q: a Go keyword cannot be a package name; try %q", kind, name, name+"s")
+		return fmt.Errorf("%s %q: a Go keyword cannot be a package name; try %q", kind, name, alternative(name))
 	}
 	if why, ok := reserved[name]; ok {
-		return fmt.Errorf("%s %q: %s cannot be a package name here; try %q", kind, name, why, name+"s")
+		return fmt.Errorf("%s %q: %s; try %q", kind, name, fmt.Sprintf(why, name), alternative(name))
 	}
 	if len(name) > 64 {
 		return fmt.Errorf("%s %q: a name is at most 64 characters; try %q", kind, name, name[:64])
@@ -112,9 +120,24 @@ func suggest(name string) string {
 		return "estoque"
 	}
 	if token.IsKeyword(s) || reserved[s] != "" {
-		s += "s"
+		s = alternative(s)
 	}
 	return s
+}
+
+// alternative turns a reserved name into a valid one: "type" -> "types",
+// "errors" -> "apperrors".
+func alternative(name string) string {
+	candidates := []string{name + "s", "app" + name}
+	if strings.HasSuffix(name, "s") {
+		candidates = []string{"app" + name}
+	}
+	for _, c := range candidates {
+		if !token.IsKeyword(c) && reserved[c] == "" {
+			return c
+		}
+	}
+	return "app" + name + "x"
 }
 
 var fold = map[rune]rune{

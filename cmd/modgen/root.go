@@ -100,7 +100,8 @@ func (g *globals) project() (*generator.Project, error) {
 func args(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageError{fmt.Errorf("%s: expected %s, got %d argument(s)", cmd.CommandPath(), what, len(args))}
+			path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+			return usageError{fmt.Errorf("%s: expected %s, got %d argument(s)", path, what, len(args))}
 		}
 		return nil
 	}

@@ -1,0 +1,595 @@
+// The module rules of a modgen project, in one file that needs only the
+// standard library. Its source is generator/archrules/archrules.go in modgen;
+// modgen writes it into every project it generates as
+// internal/architecture/rules_gen.go, so `modgen check` and the project's own
+// `go test ./...` enforce the same rules with the same messages.
+//
+// The rules, for every Go file below internal/ and pkg/ (tests included):
+//   - a module may import only the public package of another module
+//     (internal/<other>), never a package below it (internal/<other>/domain);
+//   - a module may import another module only if modgen.yaml lists it in
+//     depends_on;
+//   - modules must not import each other in a cycle;
+//   - pkg/ holds shared libraries and must not import anything under internal/.
+//
+// A module may import its own packages freely; cmd/ may import anything.
+
+package archrules
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Rule names, as they appear in violations, JSON reports and baselines.
+const (
+	RulePrivateImport        = "private-import"
+	RuleUndeclaredDependency = "undeclared-dependency"
+	RuleCycle                = "cycle"
+	RulePkgImportsInternal   = "pkg-imports-internal"
+)
+
+// BaselineFile is the baseline at the project root: violations accepted for
+// now, so that only new ones fail.
+const BaselineFile = "modgen-baseline.json"
+
+// architectureDir is internal/architecture, the generated architecture test:
+// not a module (modgen rejects "architecture" as a module name).
+const architectureDir = "architecture"
+
+// Module is one module of modgen.yaml.
+type Module struct {
+	Name      string   `json:"name"`
+	DependsOn []string `json:"depends_on,omitempty"`
+	// Extracted modules are served by their own gRPC server.
+	Extracted bool `json:"extracted,omitempty"`
+}
+
+// Violation is one broken rule, at the import that breaks it.
+type Violation struct {
+	// File is slash-separated and relative to the project root.
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// String formats the violation as modgen check prints it: file:line: message.
+func (v Violation) String() string {
+	return fmt.Sprintf("%s:%d: %s", v.File, v.Line, v.Message)
+}
+
+// Edge is one module importing another, as the code has it.
+type Edge struct {
+	From, To string
+	// File and Line locate the first import of To in From's files.
+	File string
+	Line int
+	// Declared reports whether From lists To in depends_on.
+	Declared bool
+	// Private reports whether some import reaches below To's public package.
+	Private bool
+	// Cycle reports whether the edge is part of an import cycle of modules.
+	Cycle bool
+}
+
+// Breaks reports whether the edge breaks a rule.
+func (e Edge) Breaks() bool { return e.Private || !e.Declared || e.Cycle }
+
+// Analysis is what the code of a project says about its modules.
+type Analysis struct {
+	// Modules are the modules of modgen.yaml plus the folders under internal/
+	// that hold Go code but are not in modgen.yaml, sorted by name.
+	Modules []Module
+	// Unknown names the modules found in the code but not in modgen.yaml.
+	Unknown []string
+	// Edges are the imports between modules, one per pair, sorted.
+	Edges []Edge
+	// Violations are sorted by file, line, rule and message.
+	Violations []Violation
+	// Files is the number of Go files read.
+	Files int
+}
+
+// Check reads the imports of the Go files below root/internal and root/pkg
+// and returns the violations of the module rules, sorted by file and line.
+// modulePath is the module path of go.mod; mods are the modules of
+// modgen.yaml.
+func Check(root, modulePath string, mods []Module) ([]Violation, error) {
+	a, err := Analyze(root, modulePath, mods)
+	if err != nil {
+		return nil, err
+	}
+	return a.Violations, nil
+}
+
+// CheckAgainstBaseline is Check followed by Compare with the baseline at root
+// (none is an empty baseline): it returns the violations the baseline does
+// not accept and the baseline entries that no violation matches any more.
+func CheckAgainstBaseline(root, modulePath string, mods []Module) (fresh []Violation, fixed []BaselineEntry, err error) {
+	vs, err := Check(root, modulePath, mods)
+	if err != nil {
+		return nil, nil, err
+	}
+	baseline, _, err := ReadBaseline(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	fresh, _, fixed = Compare(vs, baseline)
+	return fresh, fixed, nil
+}
+
+// FindRoot returns the nearest folder at or above dir that holds go.mod.
+func FindRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; {
+		if info, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !info.IsDir() {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no go.mod in %s or any folder above it; run inside a Go module", dir)
+		}
+		d = parent
+	}
+}
+
+// Analyze reads the imports of the Go files below root/internal and root/pkg
+// and returns the modules, the edges between them and the violations.
+func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
+	if modulePath == "" {
+		return nil, errors.New("check: the module path is empty; pass the module path of go.mod")
+	}
+	if info, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("check: %v; pass the project root, the folder with go.mod", err)
+	} else if !info.IsDir() {
+		return nil, fmt.Errorf("check: %s is not a folder; pass the project root, the folder with go.mod", root)
+	}
+	var rels []string
+	for _, top := range []string{"internal", "pkg"} {
+		if err := collect(root, top, &rels); err != nil {
+			return nil, fmt.Errorf("check: %v", err)
+		}
+	}
+	sort.Strings(rels)
+	imports, err := parseImports(root, modulePath, rels)
+	if err != nil {
+		return nil, fmt.Errorf("check: %v", err)
+	}
+
+	known := make(map[string]*Module, len(mods))
+	for i := range mods {
+		known[mods[i].Name] = &mods[i]
+	}
+	unknown := map[string]bool{}
+	note := func(name string) {
+		if name != "" && known[name] == nil {
+			unknown[name] = true
+		}
+	}
+	internalPrefix := modulePath + "/internal"
+
+	var vs []Violation
+	edges := map[[2]string]*Edge{}
+	for i, rel := range rels {
+		from := owner(rel)
+		note(from)
+		isPkg := strings.HasPrefix(rel, "pkg/")
+		for _, imp := range imports[i] {
+			to, below := target(strings.TrimPrefix(imp.path, internalPrefix))
+			if isPkg {
+				vs = append(vs, Violation{rel, imp.line, RulePkgImportsInternal, fmt.Sprintf(
+					"%s imports %s: pkg/ holds shared libraries and must not import anything under internal/; move what it needs into pkg/ or pass it in from cmd/api",
+					path.Dir(rel), imp.path)})
+				note(to)
+				continue
+			}
+			if from == "" || to == "" || to == from {
+				continue // not a module's file, the internal package itself, or the module's own package
+			}
+			note(to)
+			declared := known[from] != nil && contains(known[from].DependsOn, to)
+			key := [2]string{from, to}
+			e := edges[key]
+			if e == nil {
+				e = &Edge{From: from, To: to, File: rel, Line: imp.line, Declared: declared}
+				edges[key] = e
+			}
+			switch {
+			case below:
+				e.Private = true
+				vs = append(vs, Violation{rel, imp.line, RulePrivateImport, fmt.Sprintf(
+					"%s imports %s, a private package of %s; use %s's public API (package internal/%s)",
+					from, imp.path, describe(to, known), to, to)})
+			case !declared:
+				vs = append(vs, Violation{rel, imp.line, RuleUndeclaredDependency, undeclared(from, to, known)})
+			}
+		}
+	}
+
+	a := &Analysis{Files: len(rels)}
+	for _, m := range mods {
+		a.Modules = append(a.Modules, m)
+	}
+	for name := range unknown {
+		a.Unknown = append(a.Unknown, name)
+		a.Modules = append(a.Modules, Module{Name: name})
+	}
+	sort.Strings(a.Unknown)
+	sort.SliceStable(a.Modules, func(i, j int) bool { return a.Modules[i].Name < a.Modules[j].Name })
+	for _, e := range edges {
+		a.Edges = append(a.Edges, *e)
+	}
+	sort.Slice(a.Edges, func(i, j int) bool {
+		if a.Edges[i].From != a.Edges[j].From {
+			return a.Edges[i].From < a.Edges[j].From
+		}
+		return a.Edges[i].To < a.Edges[j].To
+	})
+	vs = append(vs, cycles(a.Edges)...)
+	sortViolations(vs)
+	a.Violations = vs
+	return a, nil
+}
+
+// owner returns the module a file belongs to: X for internal/X/..., "" for
+// anything else.
+func owner(rel string) string {
+	parts := strings.SplitN(rel, "/", 3)
+	if len(parts) < 3 || parts[0] != "internal" || parts[1] == architectureDir {
+		return ""
+	}
+	return parts[1]
+}
+
+// target splits an import path relative to <module>/internal into the module
+// it reaches and whether it reaches below the module's public package.
+func target(rest string) (module string, below bool) {
+	rest = strings.TrimPrefix(rest, "/")
+	if rest == "" {
+		return "", false
+	}
+	module, sub, _ := strings.Cut(rest, "/")
+	if module == architectureDir {
+		return "", false
+	}
+	return module, sub != ""
+}
+
+// describe names a module, saying when modgen.yaml does not list it.
+func describe(name string, known map[string]*Module) string {
+	if known[name] == nil {
+		return name + " (not in modgen.yaml)"
+	}
+	return name
+}
+
+func undeclared(from, to string, known map[string]*Module) string {
+	switch {
+	case known[from] == nil:
+		return fmt.Sprintf("%s imports %s without declaring it; %s is not in modgen.yaml: add it there as a module with %s in its depends_on",
+			from, to, from, to)
+	case known[to] == nil:
+		return fmt.Sprintf("%s imports %s without declaring it, and %s is not in modgen.yaml; add %s to modgen.yaml as a module and to depends_on of %s",
+			from, to, to, to, from)
+	}
+	return fmt.Sprintf("%s imports %s without declaring it; add %s to depends_on of %s in modgen.yaml", from, to, to, from)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// cycles finds the import cycles between modules and marks their edges. For
+// every edge u→v that some path leads back over, it reports the shortest
+// cycle through that edge; a cycle is reported once, starting from its
+// smallest module name, at the first import of its first edge.
+func cycles(edges []Edge) []Violation {
+	next := map[string][]string{} // sorted, since edges are
+	index := map[[2]string]int{}
+	for i, e := range edges {
+		next[e.From] = append(next[e.From], e.To)
+		index[[2]string{e.From, e.To}] = i
+	}
+	// parents[v] is the breadth-first tree from v: the shortest paths out of v.
+	parents := map[string]map[string]string{}
+	tree := func(v string) map[string]string {
+		if p, ok := parents[v]; ok {
+			return p
+		}
+		p := map[string]string{v: ""}
+		queue := []string{v}
+		for len(queue) > 0 {
+			n := queue[0]
+			queue = queue[1:]
+			for _, m := range next[n] {
+				if _, seen := p[m]; !seen {
+					p[m] = n
+					queue = append(queue, m)
+				}
+			}
+		}
+		parents[v] = p
+		return p
+	}
+	var vs []Violation
+	seen := map[string]bool{}
+	for i := range edges {
+		u, v := edges[i].From, edges[i].To
+		p := tree(v)
+		if _, ok := p[u]; !ok {
+			continue
+		}
+		// The cycle is u, then v ... u along the tree, reversed from u.
+		var back []string
+		for n := u; n != v; n = p[n] {
+			back = append(back, n)
+		}
+		cycle := []string{u, v}
+		for j := len(back) - 1; j > 0; j-- {
+			cycle = append(cycle, back[j])
+		}
+		start := 0
+		for j, n := range cycle {
+			if n < cycle[start] {
+				start = j
+			}
+		}
+		cycle = append(cycle[start:], cycle[:start]...)
+		for j := range cycle {
+			edges[index[[2]string{cycle[j], cycle[(j+1)%len(cycle)]}]].Cycle = true
+		}
+		printed := strings.Join(append(cycle, cycle[0]), " → ")
+		if seen[printed] {
+			continue
+		}
+		seen[printed] = true
+		first := edges[index[[2]string{cycle[0], cycle[1]}]]
+		vs = append(vs, Violation{first.File, first.Line, RuleCycle, fmt.Sprintf(
+			"modules import each other in a cycle: %s; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
+			printed)})
+	}
+	return vs
+}
+
+func sortViolations(vs []Violation) {
+	sort.Slice(vs, func(i, j int) bool {
+		a, b := vs[i], vs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+// collect appends the Go files below root/rel to rels. It skips vendor and
+// testdata, names starting with '.' or '_' (as the go command does), and
+// folders with their own go.mod, which are other Go modules.
+func collect(root, rel string, rels *[]string) error {
+	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && !strings.Contains(rel, "/") {
+			return nil // no internal/ or pkg/ folder
+		}
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() == "go.mod" && !e.IsDir() {
+			return nil
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		child := rel + "/" + name
+		switch {
+		case e.IsDir():
+			if name == "vendor" || name == "testdata" {
+				continue
+			}
+			if err := collect(root, child, rels); err != nil {
+				return err
+			}
+		case strings.HasSuffix(name, ".go"):
+			*rels = append(*rels, child)
+		}
+	}
+	return nil
+}
+
+type importSpec struct {
+	path string
+	line int
+}
+
+// parseImports reads the imports of the files rels that reach
+// <modulePath>/internal, in parallel over a bounded pool of workers.
+func parseImports(root, modulePath string, rels []string) ([][]importSpec, error) {
+	out := make([][]importSpec, len(rels))
+	errs := make([]error, len(rels))
+	internal := modulePath + "/internal"
+	needle := []byte(internal)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(rels))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fset := token.NewFileSet()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(rels) {
+					return
+				}
+				out[i], errs[i] = parseFile(fset, root, rels[i], internal, needle)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func parseFile(fset *token.FileSet, root, rel, internal string, needle []byte) ([]importSpec, error) {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, err
+	}
+	// A file that never spells the path cannot import it: skip the parser.
+	if !bytes.Contains(src, needle) {
+		return nil, nil
+	}
+	f, err := parser.ParseFile(fset, rel, src, parser.ImportsOnly)
+	if err != nil {
+		return nil, fmt.Errorf("%v; fix the package clause or imports so they parse", err)
+	}
+	var specs []importSpec
+	for _, s := range f.Imports {
+		p, err := strconv.Unquote(s.Path.Value)
+		if err != nil || (p != internal && !strings.HasPrefix(p, internal+"/")) {
+			continue
+		}
+		specs = append(specs, importSpec{p, fset.Position(s.Path.Pos()).Line})
+	}
+	return specs, nil
+}
+
+// BaselineEntry is one accepted violation. Entries match violations by file,
+// rule and message, not by line, so edits elsewhere in a file keep them.
+type BaselineEntry struct {
+	File    string `json:"file"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// String formats the entry as file: message.
+func (e BaselineEntry) String() string { return e.File + ": " + e.Message }
+
+type baselineFile struct {
+	About      string          `json:"about"`
+	Violations []BaselineEntry `json:"violations"`
+}
+
+const baselineAbout = "Module-rule violations accepted for now: modgen check and the test in internal/architecture fail only on others. " +
+	"Entries match by file, rule and message, not line. Rewrite with `modgen check --baseline`; drop fixed entries with `modgen check --prune`."
+
+// BaselineOf returns the baseline entries of vs, sorted.
+func BaselineOf(vs []Violation) []BaselineEntry {
+	entries := make([]BaselineEntry, 0, len(vs))
+	for _, v := range vs {
+		entries = append(entries, BaselineEntry{v.File, v.Rule, v.Message})
+	}
+	sort.SliceStable(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+	return entries
+}
+
+// MarshalBaseline renders entries as the content of BaselineFile.
+func MarshalBaseline(entries []BaselineEntry) []byte {
+	if entries == nil {
+		entries = []BaselineEntry{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(baselineFile{About: baselineAbout, Violations: entries}); err != nil {
+		panic(err) // plain strings always encode
+	}
+	return buf.Bytes()
+}
+
+// ReadBaseline reads BaselineFile at root; ok is false when there is none.
+func ReadBaseline(root string) (entries []BaselineEntry, ok bool, err error) {
+	data, err := os.ReadFile(filepath.Join(root, BaselineFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var b baselineFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return nil, false, fmt.Errorf("%s: %v; fix the file or rewrite it with `modgen check --baseline`", BaselineFile, err)
+	}
+	for i, e := range b.Violations {
+		if e.File == "" || e.Rule == "" || e.Message == "" {
+			return nil, false, fmt.Errorf("%s: entry %d lacks a file, rule or message; fix it or rewrite the file with `modgen check --baseline`", BaselineFile, i+1)
+		}
+	}
+	if b.Violations == nil {
+		b.Violations = []BaselineEntry{}
+	}
+	return b.Violations, true, nil
+}
+
+// Compare splits vs into the violations the baseline does not accept (fresh)
+// and those it does (known), and returns the entries no violation matches
+// any more (fixed). Each entry accepts one violation.
+func Compare(vs []Violation, baseline []BaselineEntry) (fresh, known []Violation, fixed []BaselineEntry) {
+	left := map[BaselineEntry]int{}
+	for _, e := range baseline {
+		left[e]++
+	}
+	for _, v := range vs {
+		e := BaselineEntry{v.File, v.Rule, v.Message}
+		if left[e] > 0 {
+			left[e]--
+			known = append(known, v)
+			continue
+		}
+		fresh = append(fresh, v)
+	}
+	for _, e := range baseline {
+		if left[e] > 0 {
+			left[e]--
+			fixed = append(fixed, e)
+		}
+	}
+	return fresh, known, fixed
+}
