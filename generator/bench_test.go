@@ -1,0 +1,65 @@
+package generator
+
+import (
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// BenchmarkNewProject measures `modgen new project` end to end: render,
+// format, compare and write the whole tree.
+func BenchmarkNewProject(b *testing.B) {
+	base := b.TempDir()
+	for i := 0; b.Loop(); i++ {
+		name := "loja" + strconv.Itoa(i)
+		p, plan, err := NewProject(base, NewProjectOptions{Name: name, Module: "github.com/acme/" + name})
+		if err != nil {
+			b.Fatal(err)
+		}
+		changes, err := p.Finish(plan, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := Write(p.Root, changes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAddModule measures `modgen add module` with two dependencies in
+// a project that already has them.
+func BenchmarkAddModule(b *testing.B) {
+	base := b.TempDir()
+	p, plan, err := NewProject(base, NewProjectOptions{Name: "loja", Module: "github.com/acme/loja"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	apply := func(p *Project, plan *Plan) {
+		changes, err := p.Finish(plan, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := Write(p.Root, changes); err != nil {
+			b.Fatal(err)
+		}
+	}
+	apply(p, plan)
+	for _, m := range []string{"estoque", "notificacoes"} {
+		plan, err := p.AddModule(AddModuleOptions{Name: m})
+		if err != nil {
+			b.Fatal(err)
+		}
+		apply(p, plan)
+	}
+	for i := 0; b.Loop(); i++ {
+		p, err := Open(filepath.Join(base, "loja"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		plan, err := p.AddModule(AddModuleOptions{Name: "pedidos" + strconv.Itoa(i), DependsOn: []string{"estoque", "notificacoes"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		apply(p, plan)
+	}
+}
