@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/modgen-dev/modgen/generator/archrules"
 	"github.com/modgen-dev/modgen/templates"
 	"golang.org/x/mod/module"
 )
@@ -129,6 +130,7 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 		return nil, err
 	}
 	plan.Add(wiring...)
+	plan.Add(p.architectureFiles()...)
 	if err := Format(plan.Files); err != nil {
 		return nil, err
 	}
@@ -153,4 +155,24 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 	}
 	p.Manifest = &m
 	return changes, nil
+}
+
+// ArchModules returns the manifest's modules as the module rules see them.
+func (p *Project) ArchModules() []archrules.Module {
+	mods := make([]archrules.Module, 0, len(p.Manifest.Modules))
+	for _, m := range p.Manifest.Modules {
+		mods = append(mods, archrules.Module{Name: m.Name, DependsOn: m.DependsOn, Extracted: m.Extracted != nil})
+	}
+	return mods
+}
+
+// architectureFiles are the module rules as a test of the project: the
+// rules' own source, the test, and the module list from the manifest.
+func (p *Project) architectureFiles() []File {
+	test, modules := archrules.ProjectTest(p.Manifest.Module, p.ArchModules())
+	return []File{
+		{Path: archrules.ProjectSourceFile, Content: archrules.ProjectSource(), Owner: Generated, Template: "archrules.go"},
+		{Path: archrules.ProjectTestFile, Content: test, Owner: Generated, Template: "archrules test"},
+		{Path: archrules.ProjectModulesFile, Content: modules, Owner: Generated, Template: "archrules modules"},
+	}
 }

@@ -205,6 +205,24 @@ func TestCheck(t *testing.T) {
 			"internal/estoque/service.go:4: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
 		},
 	}, {
+		name: "a long cycle is printed whole",
+		files: map[string]string{
+			"internal/entrega/service.go":     goFile("entrega", in("internal/frete")),
+			"internal/frete/service.go":       goFile("frete", in("internal/rotas")),
+			"internal/rotas/service.go":       goFile("rotas", in("internal/transportes")),
+			"internal/transportes/service.go": goFile("transportes", "context", in("internal/entrega/domain")),
+		},
+		mods: []archrules.Module{
+			{Name: "entrega", DependsOn: []string{"frete"}},
+			{Name: "frete", DependsOn: []string{"rotas"}},
+			{Name: "rotas", DependsOn: []string{"transportes"}},
+			{Name: "transportes", DependsOn: []string{"entrega"}},
+		},
+		want: []string{
+			"internal/entrega/service.go:4: modules import each other in a cycle: entrega → frete → rotas → transportes → entrega; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
+			"internal/transportes/service.go:5: transportes imports github.com/acme/loja/internal/entrega/domain, a private package of entrega; use entrega's public API (package internal/entrega)",
+		},
+	}, {
 		name: "declared dependencies alone make no cycle",
 		files: map[string]string{
 			"internal/estoque/service.go": goFile("estoque"),
