@@ -9,3 +9,9 @@ import "embed"
 //
 //go:embed all:project all:module all:wiring
 var FS embed.FS
+
+// GRPCSum holds the go.sum lines a project needs once a module is served
+// over gRPC, on top of those of a new project.
+//
+//go:embed grpc.sum
+var GRPCSum []byte

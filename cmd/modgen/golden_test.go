@@ -23,18 +23,30 @@ type scenario struct {
 	name    string
 	project string
 	cmds    [][]string
+	// edits change the project by hand before the command of the same index,
+	// as a user would.
+	edits map[int]func(t *testing.T, root string)
 }
 
 var scenarios = []scenario{
 	{"new_project", "loja", [][]string{
 		{"new", "project", "loja", "--module", "github.com/acme/loja"},
-	}},
-	{"add_modules", "loja", [][]string{
-		{"new", "project", "loja", "--module", "github.com/acme/loja"},
-		{"-C", "loja", "add", "module", "estoque"},
-		{"-C", "loja", "add", "module", "notificacoes"},
-		{"-C", "loja", "add", "module", "pedidos", "--depends-on", "estoque,notificacoes"},
-	}},
+	}, nil},
+	{"add_modules", "loja", seed, nil},
+	{"extract", "loja", append(seed[:len(seed):len(seed)], []string{"-C", "loja", "extract", "module", "estoque"}), nil},
+	{"reextract", "loja", append(seed[:len(seed):len(seed)],
+		[]string{"-C", "loja", "extract", "module", "estoque"},
+		[]string{"-C", "loja", "extract", "module", "estoque"}),
+		map[int]func(*testing.T, string){5: addReservations}},
+}
+
+// seed is the scenario of the seed article: pedidos uses estoque and
+// notificacoes through interfaces.
+var seed = [][]string{
+	{"new", "project", "loja", "--module", "github.com/acme/loja"},
+	{"-C", "loja", "add", "module", "estoque"},
+	{"-C", "loja", "add", "module", "notificacoes"},
+	{"-C", "loja", "add", "module", "pedidos", "--depends-on", "estoque,notificacoes"},
 }
 
 // modgen runs the CLI in process with dir as the working folder given by -C.
@@ -74,6 +86,9 @@ func runScenario(t *testing.T, s scenario) string {
 	t.Helper()
 	dir := t.TempDir()
 	for i, args := range s.cmds {
+		if edit := s.edits[i]; edit != nil {
+			edit(t, filepath.Join(dir, s.project))
+		}
 		if code, _, stderr := modgen(t, dir, args...); code != 0 {
 			t.Fatalf("modgen %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 		}

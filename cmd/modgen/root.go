@@ -74,7 +74,7 @@ into its own gRPC service without touching its callers.`,
 	pf.StringVarP(&g.dir, "chdir", "C", "", "run as if modgen was started in `DIR`")
 	pf.BoolVar(&g.dryRun, "dry-run", false, "print what would change (with diffs) and write nothing")
 	pf.BoolVar(&g.force, "force", false, "overwrite files you edited")
-	root.AddCommand(newNewCmd(g), newAddCmd(g), newCheckCmd(g), newGraphCmd(g), newVersionCmd(g))
+	root.AddCommand(newNewCmd(g), newAddCmd(g), newExtractCmd(g), newCheckCmd(g), newGraphCmd(g), newVersionCmd(g))
 	return root
 }
 

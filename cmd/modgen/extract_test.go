@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// addReservations is what a user does before re-extracting: it adds two
+// methods and a struct to estoque's API and implements them in a new file.
+func addReservations(t *testing.T, root string) {
+	t.Helper()
+	api := filepath.Join(root, "internal", "estoque", "api.go")
+	src, err := os.ReadFile(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(src), "\tDelete(ctx context.Context, id int64) error\n",
+		"\tDelete(ctx context.Context, id int64) error\n"+
+			"\tReservarItens(ctx context.Context, itens []Item) (string, error)\n"+
+			"\tLiberarReserva(ctx context.Context, reservaID string) error\n", 1)
+	s += `
+// Item is one line of a reservation.
+type Item struct {
+	EstoqueID  int64             ` + "`json:\"estoque_id\"`" + `
+	Quantidade int32             ` + "`json:\"quantidade\"`" + `
+	Validade   time.Time         ` + "`json:\"validade\"`" + `
+	Atributos  map[string]string ` + "`json:\"atributos,omitempty\"`" + `
+}
+`
+	if s == string(src) {
+		t.Fatal("api.go has no Delete method to add the reservations after")
+	}
+	if err := os.WriteFile(api, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	impl := `package estoque
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// ReservarItens reserves items that exist and returns the reservation id.
+func (s *service) ReservarItens(ctx context.Context, itens []Item) (string, error) {
+	if len(itens) == 0 {
+		return "", &ValidationError{Field: "itens", Problem: "must not be empty"}
+	}
+	for _, it := range itens {
+		if _, err := s.repo.get(ctx, it.EstoqueID); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("reserva-%d", itens[0].EstoqueID), nil
+}
+
+// LiberarReserva releases a reservation made by ReservarItens.
+func (s *service) LiberarReserva(ctx context.Context, reservaID string) error {
+	if !strings.HasPrefix(reservaID, "reserva-") {
+		return ErrNotFound
+	}
+	return nil
+}
+`
+	if err := os.WriteFile(filepath.Join(root, "internal", "estoque", "reserva.go"), []byte(impl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExtractLeavesConsumersUnchanged proves branch by abstraction: extracting
+// estoque (twice, the second time after its API grew) changes no file of the
+// modules that use it, nor any other module's file.
+func TestExtractLeavesConsumersUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range seed {
+		if code, _, stderr := modgen(t, dir, args...); code != 0 {
+			t.Fatalf("modgen %s: %s", strings.Join(args, " "), stderr)
+		}
+	}
+	root := filepath.Join(dir, "loja")
+	consumers := func() map[string][]byte {
+		tree := map[string][]byte{}
+		for _, m := range []string{"pedidos", "notificacoes"} {
+			for p, b := range readTree(t, filepath.Join(root, "internal", m)) {
+				tree[m+"/"+p] = b
+			}
+		}
+		return tree
+	}
+	before := consumers()
+	if code, _, stderr := modgen(t, root, "extract", "module", "estoque"); code != 0 {
+		t.Fatalf("extract: %s", stderr)
+	}
+	assertSameTree(t, before, consumers(), "extract module estoque")
+	addReservations(t, root)
+	if code, _, stderr := modgen(t, root, "extract", "module", "estoque"); code != 0 {
+		t.Fatalf("re-extract: %s", stderr)
+	}
+	assertSameTree(t, before, consumers(), "re-extract module estoque")
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestExtractEndToEnd runs the extracted estoque as its own process and the
+// monolith with ESTOQUE_REMOTE_ADDR pointing at it: the HTTP API is the same,
+// pedidos reaches estoque over gRPC (errors keep their meaning across the
+// wire), a standard gRPC client (grpc-health-probe) talks to the service, and
+// once the service stops the monolith's estoque routes fail: the calls
+// really were remote.
+func TestExtractEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a generated project")
+	}
+	probe, err := exec.LookPath("grpc-health-probe")
+	if err != nil {
+		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
+		probe = filepath.Join(strings.TrimSpace(string(gopath)), "bin", "grpc-health-probe")
+		if _, err := os.Stat(probe); err != nil {
+			t.Fatalf("grpc-health-probe not installed (.ci/run installs it: go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.62)")
+		}
+	}
+	dir := t.TempDir()
+	for _, args := range append(seed[:len(seed):len(seed)], []string{"-C", "loja", "extract", "module", "estoque"}) {
+		if code, _, stderr := modgen(t, dir, args...); code != 0 {
+			t.Fatalf("modgen %s: %s", strings.Join(args, " "), stderr)
+		}
+	}
+	root := filepath.Join(dir, "loja")
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./cmd/...")
+	build.Dir, build.Env = root, offlineEnv()
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/...: %v\n%s", err, out)
+	}
+
+	grpcAddr, httpAddr := freeAddr(t), freeAddr(t)
+	start := func(name string, env ...string) (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(filepath.Join(bin, name))
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), env...)
+		var logs bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &logs, &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd, &logs
+	}
+	estoque, estoqueLogs := start("estoque", "ADDR="+grpcAddr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "estoque.db"))
+	var probeOut []byte
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		probeOut, err = exec.Command(probe, "-addr="+grpcAddr).CombinedOutput()
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil || !strings.Contains(string(probeOut), "SERVING") {
+		t.Fatalf("grpc-health-probe: %v %s\nestoque logs:\n%s", err, probeOut, estoqueLogs)
+	}
+
+	api, apiLogs := start("api", "ADDR="+httpAddr, "ESTOQUE_REMOTE_ADDR="+grpcAddr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "api.db"))
+	base := "http://" + httpAddr
+	call := func(method, path, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(context.Background(), method, base+path, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v\napi logs:\n%s", method, path, err, apiLogs)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the monolith did not start:\n%s", apiLogs)
+		}
+	}
+	code, item := call("POST", "/estoque", `{"name":"parafuso"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("POST /estoque over gRPC = %d %v", code, item)
+	}
+	if code, got := call("GET", fmt.Sprintf("/estoque/%v", item["id"]), ""); code != http.StatusOK || got["name"] != "parafuso" {
+		t.Errorf("GET /estoque/%v = %d %v", item["id"], code, got)
+	}
+	if code, got := call("GET", "/estoque/4242", ""); code != http.StatusNotFound {
+		t.Errorf("GET a missing estoque over gRPC = %d %v; want 404 (ErrNotFound kept its identity)", code, got)
+	}
+	if code, got := call("POST", "/estoque", `{"name":""}`); code != http.StatusBadRequest || got["field"] != "name" {
+		t.Errorf("POST an invalid estoque over gRPC = %d %v; want 400 on name (ValidationError kept its field)", code, got)
+	}
+	if code, got := call("POST", "/pedidos", fmt.Sprintf(`{"name":"pedido","estoque_id":%v}`, item["id"])); code != http.StatusCreated {
+		t.Errorf("POST /pedidos with a remote estoque = %d %v", code, got)
+	}
+	if code, got := call("POST", "/pedidos", `{"name":"pedido","estoque_id":4242}`); code != http.StatusBadRequest || got["field"] != "estoque_id" {
+		t.Errorf("POST /pedidos referring to a missing remote estoque = %d %v; want 400 on estoque_id", code, got)
+	}
+
+	// Stop the service: it drains and exits cleanly, and the monolith's
+	// estoque routes now fail, because they were never served locally.
+	estoque.Process.Signal(syscall.SIGTERM)
+	if err := estoque.Wait(); err != nil {
+		t.Errorf("estoque after SIGTERM: %v\n%s", err, estoqueLogs)
+	}
+	if code, _ := call("GET", fmt.Sprintf("/estoque/%v", item["id"]), ""); code != http.StatusInternalServerError {
+		t.Errorf("GET /estoque with the service stopped = %d; want 500", code)
+	}
+	api.Process.Signal(syscall.SIGTERM)
+	if err := api.Wait(); err != nil {
+		t.Errorf("api after SIGTERM: %v\n%s", err, apiLogs)
+	}
+}

@@ -1,0 +1,100 @@
+package generator
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/modgen-dev/modgen/templates"
+	"golang.org/x/mod/modfile"
+)
+
+// TestGRPCRequirementsMatchDeps keeps what modgen writes into go.mod and
+// go.sum equal to testdata/deps, the module that lists every package the
+// templates emit and that CI downloads: a project with an extracted module
+// requires exactly what testdata/deps requires.
+func TestGRPCRequirementsMatchDeps(t *testing.T) {
+	data, err := os.ReadFile("../testdata/deps/go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := templates.FS.ReadFile("project/go.mod.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	project, err := modfile.Parse("go.mod", []byte(strings.ReplaceAll(string(base), "{{.Module}}", "example.com/x")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, r := range deps.Require {
+		want = append(want, r.Mod.String())
+	}
+	for _, r := range project.Require {
+		got = append(got, r.Mod.String())
+	}
+	for _, r := range grpcRequires {
+		got = append(got, r.Path+"@"+r.Version)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(want, got) {
+		t.Errorf("new-project requires + grpcRequires =\n%v\ntestdata/deps/go.mod requires\n%v", got, want)
+	}
+
+	sum, err := os.ReadFile("../testdata/deps/go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseSum, err := templates.FS.ReadFile("project/go.sum.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := func(b []byte) []string {
+		l := slices.DeleteFunc(strings.Split(string(b), "\n"), func(s string) bool { return s == "" })
+		slices.Sort(l)
+		return l
+	}
+	merged := lines(append(append([]byte{}, baseSum...), append([]byte("\n"), templates.GRPCSum...)...))
+	if !slices.Equal(merged, lines(sum)) {
+		t.Errorf("project go.sum + grpc.sum differ from testdata/deps/go.sum")
+	}
+}
+
+func TestMergeGoSumKeepsGoOrder(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.sum", "b.com/x v1.10.0 h1:b=\nb.com/x v1.10.0/go.mod h1:c=\nuser.com/own v0.1.0 h1:u=\n")
+	p := &Project{Root: root}
+	f, err := p.mergeGoSum([]byte("a.com/y v1.0.0 h1:a=\nb.com/x v1.9.0/go.mod h1:d=\nuser.com/own v0.1.0 h1:u=\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "a.com/y v1.0.0 h1:a=\nb.com/x v1.9.0/go.mod h1:d=\nb.com/x v1.10.0 h1:b=\nb.com/x v1.10.0/go.mod h1:c=\nuser.com/own v0.1.0 h1:u=\n"
+	if string(f.Content) != want {
+		t.Errorf("merged go.sum:\n%s\nwant:\n%s", f.Content, want)
+	}
+}
+
+func TestRequireModulesKeepsUserLines(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "go.mod", "module example.com/x\n\ngo 1.26.0\n\n// the user's own dependency\nrequire github.com/user/lib v1.2.3\n\nrequire google.golang.org/grpc v1.90.0\n")
+	p := &Project{Root: root}
+	f, err := p.requireModules([]requirement{{"google.golang.org/grpc", "v1.85.0", false}, {"golang.org/x/net", "v0.60.0", true}, {"google.golang.org/protobuf", "v1.36.12", false}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(f.Content)
+	for _, want := range []string{"github.com/user/lib v1.2.3", "google.golang.org/grpc v1.90.0", "google.golang.org/protobuf v1.36.12", "golang.org/x/net v0.60.0 // indirect"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go.mod lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "v1.85.0") {
+		t.Errorf("go.mod downgraded grpc:\n%s", out)
+	}
+}

@@ -1,0 +1,730 @@
+package extract
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// load reads the module package (and the project packages the generated
+// code may use) with types, and builds the contract. Every problem of the
+// API is reported, joined, not only the first.
+func load(cfg Config) (*contract, error) {
+	c := &contract{
+		cfg:      cfg,
+		pkgPath:  cfg.ModulePath + "/internal/" + cfg.Module,
+		pkgName:  cfg.Module,
+		service:  exported(cfg.Module) + "Service",
+		protoPkg: cfg.Module + ".v1",
+	}
+	patterns := []string{"./internal/" + cfg.Module}
+	for _, p := range []string{"pkg/server", "pkg/database", "pkg/eventbus"} {
+		if st, err := os.Stat(filepath.Join(cfg.Root, filepath.FromSlash(p))); err == nil && st.IsDir() {
+			patterns = append(patterns, "./"+p)
+		}
+	}
+	pkgs, err := packages.Load(&packages.Config{
+		Mode: packages.NeedName | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedFiles,
+		Dir:  cfg.Root,
+	}, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading internal/%s: %w", cfg.Module, err)
+	}
+	byPath := map[string]*packages.Package{}
+	for _, p := range pkgs {
+		byPath[p.PkgPath] = p
+	}
+	pkg := byPath[c.pkgPath]
+	if pkg == nil {
+		return nil, fmt.Errorf("package %s not found in %s: is %q the module path in go.mod, and does internal/%s exist?", c.pkgPath, cfg.Root, cfg.ModulePath, cfg.Module)
+	}
+	if len(pkg.Errors) > 0 {
+		var msgs []string
+		for _, e := range pkg.Errors {
+			msgs = append(msgs, e.Error())
+		}
+		return nil, fmt.Errorf("internal/%s does not compile; fix it first:\n\t%s", cfg.Module, strings.Join(msgs, "\n\t"))
+	}
+	l := &loader{
+		c:      c,
+		pkg:    pkg.Types,
+		fset:   pkg.Fset,
+		docs:   collectDocs(pkg.Syntax),
+		msgs:   map[*types.TypeName]*message{},
+		failed: map[*types.TypeName]*unsupported{},
+		names:  map[string]*types.TypeName{},
+	}
+	if err := l.readAPI(); err != nil {
+		return nil, err
+	}
+	l.readErrors()
+	l.readModule()
+	c.project = readProject(byPath, cfg.ModulePath)
+	c.crud = detectCRUD(c)
+	return c, nil
+}
+
+// loader turns the types of the module package into the contract.
+type loader struct {
+	c      *contract
+	pkg    *types.Package
+	fset   *token.FileSet
+	docs   map[token.Pos]string
+	msgs   map[*types.TypeName]*message
+	failed map[*types.TypeName]*unsupported
+	names  map[string]*types.TypeName // protobuf message name → the Go type that took it
+}
+
+// unsupported says why a type cannot cross the wire. via lists the struct
+// fields that lead to it from the parameter's type.
+type unsupported struct {
+	typ types.Type
+	why string
+	via []string
+}
+
+func (l *loader) qualifier(p *types.Package) string {
+	if p == l.pkg {
+		return ""
+	}
+	return p.Name()
+}
+
+func (l *loader) typeString(t types.Type) string { return types.TypeString(t, l.qualifier) }
+
+// describe renders u after "has type ": the type, the path of fields to the
+// offending one, and the reason.
+func (l *loader) describe(top types.Type, u *unsupported) string {
+	s := l.typeString(top)
+	if len(u.via) > 0 {
+		s += ", whose field " + strings.Join(u.via, ", whose field ") + " has type " + l.typeString(u.typ)
+	}
+	return s + ": " + u.why
+}
+
+func (l *loader) readAPI() error {
+	obj := l.pkg.Scope().Lookup("API")
+	tn, ok := obj.(*types.TypeName)
+	if !ok {
+		return fmt.Errorf("internal/%s declares no API interface; the module's contract is `type API interface { ... }` in internal/%s/api.go", l.c.pkgName, l.c.pkgName)
+	}
+	iface, ok := tn.Type().Underlying().(*types.Interface)
+	if !ok {
+		return fmt.Errorf("internal/%s: API is a %s, not an interface; declare `type API interface { ... }`", l.c.pkgName, l.typeString(tn.Type().Underlying()))
+	}
+	var fns []*types.Func
+	for i := 0; i < iface.NumMethods(); i++ {
+		fns = append(fns, iface.Method(i))
+	}
+	if len(fns) == 0 {
+		return fmt.Errorf("internal/%s: API has no methods; there is nothing to extract", l.c.pkgName)
+	}
+	slices.SortStableFunc(fns, func(a, b *types.Func) int { return int(a.Pos() - b.Pos()) })
+	var errs []error
+	reqs := map[string]string{}
+	for _, fn := range fns {
+		m, err := l.readMethod(fn)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		l.c.methods = append(l.c.methods, m)
+		reqs[m.name+"Request"], reqs[m.name+"Response"] = m.name, m.name
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// Struct names must not clash with the messages and the service the
+	// proto declares for the methods.
+	for _, msg := range l.c.messages {
+		if m, ok := reqs[msg.name]; ok {
+			errs = append(errs, fmt.Errorf("type %s has the name of the protobuf message generated for API.%s; rename the type", msg.goRef.name, m))
+		}
+		if msg.name == l.c.service {
+			errs = append(errs, fmt.Errorf("type %s has the name of the protobuf service; rename the type", msg.goRef.name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var errorType = types.Universe.Lookup("error").Type()
+
+func isContext(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
+}
+
+func (l *loader) readMethod(fn *types.Func) (*method, error) {
+	sig := fn.Type().(*types.Signature)
+	where := "API." + fn.Name()
+	if !fn.Exported() {
+		return nil, fmt.Errorf("%s is unexported: another process cannot call it; export it or move it off the API interface", where)
+	}
+	if !isPascalCase(fn.Name()) {
+		return nil, fmt.Errorf("%s: an RPC name is PascalCase ASCII without underscores (buf RPC_PASCAL_CASE); rename the method", where)
+	}
+	if sig.Params().Len() == 0 || !isContext(sig.Params().At(0).Type()) {
+		return nil, fmt.Errorf("%s: the first parameter must be ctx context.Context, which carries the deadline, cancellation and request id across the wire; add it", where)
+	}
+	if sig.Results().Len() == 0 || !types.Identical(sig.Results().At(sig.Results().Len()-1).Type(), errorType) {
+		return nil, fmt.Errorf("%s: the last result must be error, a remote call can always fail; add it", where)
+	}
+	m := &method{name: fn.Name(), doc: l.docs[fn.Pos()], variadic: sig.Variadic()}
+	var errs []error
+	seen := map[string]string{}
+	for i := 1; i < sig.Params().Len(); i++ {
+		p := sig.Params().At(i)
+		name := p.Name()
+		if name == "" || name == "_" {
+			errs = append(errs, fmt.Errorf("%s parameter %d (%s) has no name: the name becomes the protobuf field; name it", where, i+1, l.typeString(p.Type())))
+			continue
+		}
+		v, err := l.readValue(name, p.Type(), fmt.Sprintf("%s parameter %q", where, name), seen)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.params = append(m.params, v)
+	}
+	seen = map[string]string{}
+	for i := 0; i < sig.Results().Len()-1; i++ {
+		r := sig.Results().At(i)
+		name := r.Name()
+		if name == "" || name == "_" {
+			name = resultName(r.Type(), seen)
+		}
+		v, err := l.readValue(name, r.Type(), fmt.Sprintf("%s result %d", where, i+1), seen)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.results = append(m.results, v)
+	}
+	return m, errors.Join(errs...)
+}
+
+// resultName names an unnamed result after its type: Estoque and
+// *Estoque → estoque, []Item → item_list, string → result; a second result
+// of the same name gets a number: result2.
+func resultName(t types.Type, taken map[string]string) string {
+	base := "result"
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		base = snakeCase(t.Obj().Name())
+	case *types.Slice:
+		if n, ok := types.Unalias(t.Elem()).(*types.Named); ok {
+			base = snakeCase(n.Obj().Name()) + "_list"
+		}
+	}
+	if s, ok := toASCII(base); ok {
+		base = s
+	} else {
+		base = "result"
+	}
+	name := base
+	for i := 2; taken[snakeCase(name)] != ""; i++ {
+		name = fmt.Sprintf("%s%d", base, i)
+	}
+	return name
+}
+
+// readValue maps a parameter or result. seen holds the protobuf names
+// already used in the message, to catch two Go names that fold to one.
+func (l *loader) readValue(name string, t types.Type, where string, seen map[string]string) (*value, error) {
+	ascii, ok := toASCII(name)
+	if !ok {
+		return nil, fmt.Errorf("%s: the name cannot become a protobuf field, which is ASCII letters, digits and underscores; rename it", where)
+	}
+	proto := snakeCase(ascii)
+	if why := badFieldName(proto); why != "" {
+		return nil, fmt.Errorf("%s: %s; rename it", where, why)
+	}
+	if other := seen[jsonName(proto)]; other != "" {
+		return nil, fmt.Errorf("%s: its protobuf field name %q collides with that of %s; rename one of them", where, proto, other)
+	}
+	seen[jsonName(proto)] = name
+	ty, u := l.typeOf(t)
+	if u != nil {
+		return nil, fmt.Errorf("%s has type %s", where, l.describe(t, u))
+	}
+	return &value{goName: name, protoName: proto, typ: ty}, nil
+}
+
+// jsonName is the JSON name protobuf derives from a field name; two fields
+// of a message must not share it (item_2 and item2 do).
+func jsonName(field string) string {
+	var b strings.Builder
+	upper := false
+	for _, r := range field {
+		if r == '_' {
+			upper = true
+			continue
+		}
+		if upper && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		upper = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// badFieldName says why a protobuf field name breaks buf's STANDARD rules,
+// or returns "".
+func badFieldName(field string) string {
+	if field == "" {
+		return "its protobuf field name is empty"
+	}
+	if field == "descriptor" {
+		return `buf's FIELD_NO_DESCRIPTOR rule forbids a protobuf field named "descriptor"`
+	}
+	if field[0] >= '0' && field[0] <= '9' {
+		return fmt.Sprintf("its protobuf field name %q would start with a digit", field)
+	}
+	return ""
+}
+
+func (l *loader) inModule(p *types.Package) bool {
+	return p != nil && (p.Path() == l.c.pkgPath || strings.HasPrefix(p.Path(), l.c.pkgPath+"/"))
+}
+
+// typeOf maps a Go type to its wire shape, or says why it cannot cross.
+func (l *loader) typeOf(t types.Type) (*typ, *unsupported) {
+	no := func(why string) (*typ, *unsupported) { return nil, &unsupported{typ: t, why: why} }
+	var aliasName *goName
+	if a, ok := t.(*types.Alias); ok {
+		if a.Obj().Pkg() != nil && a.Obj().Pkg() == l.pkg && a.Obj().Exported() {
+			aliasName = &goName{pkgPath: l.pkg.Path(), name: a.Obj().Name()}
+		}
+		t = types.Unalias(t)
+	}
+	switch t := t.(type) {
+	case *types.Basic:
+		return basicType(t, t)
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() == nil {
+			return no("interface values have no wire form; use a concrete struct of the module")
+		}
+		if obj.Pkg().Path() == "time" && obj.Name() == "Time" {
+			return &typ{kind: kTime, goTyp: t}, nil
+		}
+		if obj.Pkg().Path() == "time" && obj.Name() == "Duration" {
+			return &typ{kind: kDuration, goTyp: t, basic: types.Int64}, nil
+		}
+		if t.TypeArgs().Len() > 0 {
+			return no("generic types are not supported; declare a concrete struct instead")
+		}
+		if !l.inModule(obj.Pkg()) {
+			return no(fmt.Sprintf("types of package %s cannot cross the wire: only the module's own types, time.Time and time.Duration can; declare a struct in package %s", obj.Pkg().Path(), l.c.pkgName))
+		}
+		if !obj.Exported() && aliasName == nil {
+			return no(fmt.Sprintf("unexported type %s cannot be named by the generated %sgrpc package; export it", obj.Name(), l.c.pkgName))
+		}
+		name := goName{pkgPath: obj.Pkg().Path(), name: obj.Name()}
+		if aliasName != nil {
+			name = *aliasName
+		}
+		switch u := t.Underlying().(type) {
+		case *types.Struct:
+			msg, bad := l.message(t, name)
+			if bad != nil {
+				return nil, bad
+			}
+			return &typ{kind: kMessage, goTyp: t, named: &name, msg: msg}, nil
+		case *types.Basic, *types.Slice, *types.Map:
+			inner, bad := l.typeOf(u)
+			if bad != nil {
+				return nil, bad
+			}
+			inner.named, inner.goTyp = &name, t
+			return inner, nil
+		case *types.Pointer:
+			return no("named pointer types are not supported; use a pointer to the struct")
+		default:
+			inner, bad := l.typeOf(u)
+			if bad != nil {
+				bad.typ = t
+				return nil, bad
+			}
+			return inner, nil
+		}
+	case *types.Pointer:
+		elem, bad := l.typeOf(t.Elem())
+		if bad != nil {
+			return nil, bad
+		}
+		if elem.kind != kMessage {
+			return no("pointers cross the wire only to structs of the module (as optional messages); use a value")
+		}
+		return &typ{kind: kPointer, goTyp: t, elem: elem}, nil
+	case *types.Slice:
+		if types.Identical(t.Elem(), types.Typ[types.Uint8]) {
+			return &typ{kind: kBytes, goTyp: t}, nil
+		}
+		elem, bad := l.typeOf(t.Elem())
+		if bad != nil {
+			return nil, bad
+		}
+		if elem.kind == kSlice || elem.kind == kMap {
+			return no("a slice of slices or of maps has no protobuf form (repeated fields cannot nest); wrap the inner value in a struct")
+		}
+		return &typ{kind: kSlice, goTyp: t, elem: elem}, nil
+	case *types.Map:
+		key, bad := l.typeOf(t.Key())
+		if bad != nil {
+			return nil, bad
+		}
+		if key.kind != kString && key.kind != kInt && key.kind != kUint {
+			return no("protobuf map keys are strings or integers; use a string or integer key")
+		}
+		val, bad := l.typeOf(t.Elem())
+		if bad != nil {
+			return nil, bad
+		}
+		switch val.kind {
+		case kSlice, kMap:
+			return no("a map of slices or of maps has no protobuf form; wrap the value in a struct")
+		case kPointer:
+			return no("map values cannot be nil on the wire; use map[K]T instead of map[K]*T")
+		}
+		return &typ{kind: kMap, goTyp: t, key: key, elem: val}, nil
+	case *types.Struct:
+		return no(fmt.Sprintf("unnamed struct types cannot become protobuf messages; declare a named struct in package %s", l.c.pkgName))
+	case *types.Chan:
+		return no("channels cannot cross a process boundary; pass a slice or add a streaming method by hand")
+	case *types.Signature:
+		return no("functions cannot cross a process boundary; pass the data the function would use")
+	case *types.Interface:
+		return no("interface values have no wire form; use a concrete struct of the module")
+	case *types.Array:
+		return no("arrays have a fixed length that protobuf cannot express; use a slice")
+	case *types.TypeParam:
+		return no("type parameters are not supported; use a concrete type")
+	}
+	return no("this kind of type is not supported")
+}
+
+func basicType(b *types.Basic, orig types.Type) (*typ, *unsupported) {
+	no := func(why string) (*typ, *unsupported) { return nil, &unsupported{typ: orig, why: why} }
+	k := b.Kind()
+	switch {
+	case k == types.Bool:
+		return &typ{kind: kBool, goTyp: orig, basic: k}, nil
+	case k == types.String:
+		return &typ{kind: kString, goTyp: orig, basic: k}, nil
+	case k >= types.Int && k <= types.Int64:
+		return &typ{kind: kInt, goTyp: orig, basic: k}, nil
+	case k >= types.Uint && k <= types.Uint64:
+		return &typ{kind: kUint, goTyp: orig, basic: k}, nil
+	case k == types.Float32 || k == types.Float64:
+		return &typ{kind: kFloat, goTyp: orig, basic: k}, nil
+	case k == types.Uintptr || k == types.UnsafePointer:
+		return no("addresses mean nothing in another process; pass the data itself")
+	case k == types.Complex64 || k == types.Complex128:
+		return no("complex numbers have no protobuf type; use two float64 fields")
+	}
+	return no("this basic type is not supported")
+}
+
+// message maps a struct of the module to a protobuf message, once per type.
+func (l *loader) message(t *types.Named, name goName) (*message, *unsupported) {
+	obj := t.Obj()
+	if bad := l.failed[obj]; bad != nil {
+		return nil, bad
+	}
+	if m := l.msgs[obj]; m != nil {
+		return m, nil
+	}
+	fail := func(u *unsupported) (*message, *unsupported) {
+		l.failed[obj] = u
+		return nil, u
+	}
+	protoName, ok := toASCII(name.name)
+	if !ok || !isPascalCase(protoName) {
+		return fail(&unsupported{typ: t, why: fmt.Sprintf("type %s cannot name a protobuf message, which is PascalCase ASCII without underscores (buf MESSAGE_PASCAL_CASE); rename it", name.name)})
+	}
+	if other := l.names[protoName]; other != nil && other != obj {
+		return fail(&unsupported{typ: t, why: fmt.Sprintf("two types, %s.%s and %s.%s, would both become message %s; rename one", other.Pkg().Name(), other.Name(), obj.Pkg().Name(), obj.Name(), protoName)})
+	}
+	l.names[protoName] = obj
+	m := &message{name: protoName, goRef: name, doc: l.docs[obj.Pos()]}
+	l.msgs[obj] = m
+	l.c.messages = append(l.c.messages, m)
+	fail = func(u *unsupported) (*message, *unsupported) {
+		delete(l.msgs, obj)
+		l.c.messages = slices.DeleteFunc(l.c.messages, func(x *message) bool { return x == m })
+		l.failed[obj] = u
+		return nil, u
+	}
+	st := t.Underlying().(*types.Struct)
+	seen := map[string]string{}
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		if !f.Exported() {
+			return fail(&unsupported{typ: t, why: fmt.Sprintf("field %s.%s is unexported: the generated code in another package cannot read or set it; export it", obj.Name(), f.Name())})
+		}
+		ascii, ok := toASCII(f.Name())
+		if !ok {
+			return fail(&unsupported{typ: t, why: fmt.Sprintf("field %s.%s cannot name a protobuf field, which is ASCII; rename it", obj.Name(), f.Name())})
+		}
+		proto := snakeCase(ascii)
+		if why := badFieldName(proto); why != "" {
+			return fail(&unsupported{typ: t, why: fmt.Sprintf("field %s.%s: %s; rename it", obj.Name(), f.Name(), why)})
+		}
+		if other := seen[jsonName(proto)]; other != "" {
+			return fail(&unsupported{typ: t, why: fmt.Sprintf("fields %s.%s and %s.%s would both become protobuf field %q; rename one", obj.Name(), other, obj.Name(), f.Name(), proto)})
+		}
+		seen[jsonName(proto)] = f.Name()
+		ft, bad := l.typeOf(f.Type())
+		if bad != nil {
+			delete(l.msgs, obj)
+			u := &unsupported{typ: bad.typ, why: bad.why, via: append([]string{obj.Name() + "." + f.Name()}, bad.via...)}
+			return fail(u)
+		}
+		m.fields = append(m.fields, &value{goName: f.Name(), protoName: proto, doc: l.docs[f.Pos()], typ: ft})
+	}
+	return m, nil
+}
+
+// readErrors finds the module's sentinel errors and its ValidationError.
+func (l *loader) readErrors() {
+	scope := l.pkg.Scope()
+	for _, name := range scope.Names() {
+		v, ok := scope.Lookup(name).(*types.Var)
+		if !ok || !v.Exported() || !strings.HasPrefix(name, "Err") || !types.Identical(v.Type(), errorType) {
+			continue
+		}
+		l.c.sentinels = append(l.c.sentinels, sentinel{name: name})
+	}
+	tn, ok := scope.Lookup("ValidationError").(*types.TypeName)
+	if !ok {
+		return
+	}
+	named, ok := types.Unalias(tn.Type()).(*types.Named)
+	if !ok {
+		return
+	}
+	st, ok := named.Underlying().(*types.Struct)
+	if !ok || !types.Implements(types.NewPointer(named), errorType.Underlying().(*types.Interface)) {
+		return
+	}
+	fields := 0
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		if (f.Name() == "Field" || f.Name() == "Problem") && types.Identical(f.Type(), types.Typ[types.String]) {
+			fields++
+		}
+	}
+	if fields == 2 {
+		l.c.validation = &goName{pkgPath: l.pkg.Path(), name: "ValidationError"}
+	}
+}
+
+// readModule checks for what cmd/<m> and the contract test build the local
+// implementation with: New(Deps) *Module, (*Module).API() API, Migrations.
+func (l *loader) readModule() {
+	ms := &l.c.module
+	scope := l.pkg.Scope()
+	missing := func(what string) { ms.missing = what }
+	newFn, ok := scope.Lookup("New").(*types.Func)
+	if !ok {
+		missing("func New(Deps) *Module")
+		return
+	}
+	sig := newFn.Type().(*types.Signature)
+	deps, ok := scope.Lookup("Deps").(*types.TypeName)
+	if !ok || sig.Params().Len() != 1 || !types.Identical(sig.Params().At(0).Type(), deps.Type()) || sig.Results().Len() != 1 {
+		missing("func New(Deps) *Module")
+		return
+	}
+	ptr, ok := sig.Results().At(0).Type().(*types.Pointer)
+	if !ok {
+		missing("func New(Deps) *Module")
+		return
+	}
+	apiObj := scope.Lookup("API")
+	mset := types.NewMethodSet(ptr)
+	sel := mset.Lookup(l.pkg, "API")
+	if sel == nil {
+		missing("method (*Module).API() API")
+		return
+	}
+	apiSig := sel.Obj().Type().(*types.Signature)
+	if apiSig.Params().Len() != 0 || apiSig.Results().Len() != 1 || !types.Identical(apiSig.Results().At(0).Type(), apiObj.Type()) {
+		missing("method (*Module).API() API")
+		return
+	}
+	if _, ok := scope.Lookup("Migrations").(*types.Var); !ok {
+		missing("var Migrations (the module's database.Source)")
+		return
+	}
+	st, ok := deps.Type().Underlying().(*types.Struct)
+	if !ok {
+		missing("type Deps struct")
+		return
+	}
+	var hasDB, hasBus bool
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		ts := types.TypeString(f.Type(), nil)
+		switch f.Name() {
+		case "DB":
+			hasDB = ts == "*database/sql.DB"
+		case "Bus":
+			hasBus = ts == "*"+l.c.cfg.ModulePath+"/pkg/eventbus.Bus"
+		case "Log":
+			ms.hasLog = ts == "*log/slog.Logger"
+			if !ms.hasLog {
+				ms.unwired = append(ms.unwired, f.Name())
+			}
+		default:
+			ms.unwired = append(ms.unwired, f.Name())
+		}
+	}
+	if !hasDB || !hasBus {
+		missing("Deps with fields DB *sql.DB and Bus *eventbus.Bus")
+		return
+	}
+	ms.ok = true
+}
+
+// readProject checks the project's packages the generated code uses.
+func readProject(byPath map[string]*packages.Package, modulePath string) projectShape {
+	var ps projectShape
+	fn := func(pkg, name string, params, results int) bool {
+		p := byPath[modulePath+"/"+pkg]
+		if p == nil || p.Types == nil || len(p.Errors) > 0 {
+			return false
+		}
+		f, ok := p.Types.Scope().Lookup(name).(*types.Func)
+		if !ok {
+			return false
+		}
+		sig := f.Type().(*types.Signature)
+		return sig.Params().Len() == params && sig.Results().Len() == results
+	}
+	ps.requestID = fn("pkg/server", "RequestID", 1, 1) && fn("pkg/server", "WithRequestID", 2, 1)
+	ps.database = fn("pkg/database", "Open", 2, 2) && fn("pkg/database", "Migrate", 3, 1)
+	ps.eventbus = fn("pkg/eventbus", "New", 0, 1)
+	return ps
+}
+
+// detectCRUD recognizes the scaffold's Create/Get/List/Update/Delete.
+func detectCRUD(c *contract) *crudShape {
+	byName := map[string]*method{}
+	for _, m := range c.methods {
+		byName[m.name] = m
+	}
+	isInt64 := func(v *value) bool { return v.typ.kind == kInt && v.typ.basic == types.Int64 && v.typ.named == nil }
+	isMsg := func(v *value) bool { return v.typ.kind == kMessage }
+	field := func(m *message, name string, k kind) *value {
+		for _, f := range m.fields {
+			if f.goName == name && f.typ.kind == k && f.typ.named == nil {
+				return f
+			}
+		}
+		return nil
+	}
+	get, create, list, update, del := byName["Get"], byName["Create"], byName["List"], byName["Update"], byName["Delete"]
+	if get == nil || create == nil || list == nil || update == nil || del == nil {
+		return nil
+	}
+	if len(get.params) != 1 || !isInt64(get.params[0]) || len(get.results) != 1 || !isMsg(get.results[0]) {
+		return nil
+	}
+	entity := get.results[0].typ.msg
+	if id := field(entity, "ID", kInt); id == nil || id.typ.basic != types.Int64 || field(entity, "Name", kString) == nil {
+		return nil
+	}
+	if len(create.params) != 1 || !isMsg(create.params[0]) || len(create.results) != 1 || create.results[0].typ.msg != entity {
+		return nil
+	}
+	input := create.params[0].typ.msg
+	if field(input, "Name", kString) == nil {
+		return nil
+	}
+	if len(update.params) != 2 || !isInt64(update.params[0]) || !isMsg(update.params[1]) || update.params[1].typ.msg != input ||
+		len(update.results) != 1 || update.results[0].typ.msg != entity {
+		return nil
+	}
+	if len(del.params) != 1 || !isInt64(del.params[0]) || len(del.results) != 0 {
+		return nil
+	}
+	if len(list.params) != 1 || !isMsg(list.params[0]) || len(list.results) != 1 || !isMsg(list.results[0]) {
+		return nil
+	}
+	params, page := list.params[0].typ.msg, list.results[0].typ.msg
+	if field(params, "Limit", kInt) == nil || field(params, "Cursor", kString) == nil || field(page, "NextCursor", kString) == nil {
+		return nil
+	}
+	items := field(page, "Items", kSlice)
+	if items == nil || items.typ.elem.kind != kMessage || items.typ.elem.msg != entity {
+		return nil
+	}
+	for _, m := range []*message{entity, input, params, page} {
+		if m.goRef.pkgPath != c.pkgPath {
+			return nil
+		}
+	}
+	return &crudShape{entity: entity.goRef.name, input: input.goRef.name, page: page.goRef.name, params: params.goRef.name}
+}
+
+// collectDocs maps the position of every declared name (types, struct
+// fields, interface methods) to its doc comment.
+func collectDocs(files []*ast.File) map[token.Pos]string {
+	docs := map[token.Pos]string{}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.GenDecl:
+				for _, spec := range n.Specs {
+					ts, ok := spec.(*ast.TypeSpec)
+					if !ok {
+						continue
+					}
+					doc := ts.Doc
+					if doc == nil && len(n.Specs) == 1 {
+						doc = n.Doc
+					}
+					if doc != nil {
+						docs[ts.Name.Pos()] = doc.Text()
+					}
+				}
+			case *ast.Field:
+				if n.Doc != nil {
+					for _, name := range n.Names {
+						docs[name.Pos()] = n.Doc.Text()
+					}
+					if len(n.Names) == 0 {
+						docs[embeddedPos(n.Type)] = n.Doc.Text()
+					}
+				}
+			}
+			return true
+		})
+	}
+	return docs
+}
+
+// embeddedPos is the position types.Var.Pos reports for an embedded field.
+func embeddedPos(e ast.Expr) token.Pos {
+	switch e := e.(type) {
+	case *ast.StarExpr:
+		return embeddedPos(e.X)
+	case *ast.SelectorExpr:
+		return e.Sel.Pos()
+	}
+	return e.Pos()
+}

@@ -1,0 +1,124 @@
+package extract
+
+import (
+	"go/types"
+)
+
+// contract is a module's API read from its Go source: what crosses the
+// wire once the module is extracted, and what the generated code needs to
+// know about the module and the project around it.
+type contract struct {
+	cfg       Config
+	pkgPath   string // import path of the module package
+	pkgName   string // the module package's name (cfg.Module)
+	service   string // protobuf service name, e.g. EstoqueService
+	protoPkg  string // protobuf package, e.g. estoque.v1
+	methods   []*method
+	messages  []*message // every struct reachable from the API, in order of first use
+	sentinels []sentinel
+	// validation is the module's ValidationError, when it has one with
+	// string fields Field and Problem whose pointer is an error.
+	validation *goName
+	project    projectShape
+	module     moduleShape
+	crud       *crudShape // nil unless the API has the scaffold's CRUD methods
+}
+
+// goName names a declared Go type: its package and name.
+type goName struct {
+	pkgPath string
+	name    string
+}
+
+// method is one method of the API interface.
+type method struct {
+	name     string
+	doc      string
+	params   []*value // without the leading context.Context
+	results  []*value // without the trailing error
+	variadic bool     // the last param is ...T
+}
+
+// value is a parameter or a result of a method, or a field of a struct.
+type value struct {
+	goName    string // Go name: the parameter, result or field name
+	protoName string // lower_snake_case protobuf field name
+	doc       string
+	typ       *typ
+}
+
+// kind is the shape of a supported type on the wire.
+type kind int
+
+const (
+	kBool kind = iota
+	kString
+	kInt      // signed integers
+	kUint     // unsigned integers
+	kFloat    // float32, float64
+	kBytes    // []byte
+	kTime     // time.Time
+	kDuration // time.Duration
+	kMessage  // a struct of the module
+	kPointer  // pointer to a struct of the module
+	kSlice    // repeated
+	kMap      // map with string or integer keys
+)
+
+// typ is a supported Go type and how it maps to protobuf.
+type typ struct {
+	kind  kind
+	goTyp types.Type
+	// named is set when the Go type is a defined type (or an alias of one)
+	// of the module: Go code must name it to convert to it.
+	named *goName
+	basic types.BasicKind // scalars: the underlying basic kind
+	elem  *typ            // slice element, map value, pointer target
+	key   *typ            // map key
+	msg   *message        // kMessage
+}
+
+// message is a struct of the module that becomes a protobuf message.
+type message struct {
+	name   string // protobuf message name, also the Go type name used
+	goRef  goName
+	doc    string
+	fields []*value
+}
+
+// sentinel is an exported package-level error variable of the module.
+type sentinel struct {
+	name string // ErrNotFound
+}
+
+// projectShape says which of the project's packages the generated code can
+// use.
+type projectShape struct {
+	// requestID: pkg/server has RequestID(ctx) string and
+	// WithRequestID(ctx, id) context.Context.
+	requestID bool
+	// database: pkg/database has Open(ctx, url) (*sql.DB, error) and
+	// Migrate(ctx, db, ...Source) error.
+	database bool
+	// eventbus: pkg/eventbus has New() *Bus.
+	eventbus bool
+}
+
+// moduleShape is what cmd/<m> and the contract test need of the module
+// package besides its API: New(Deps) *Module, Module.API() API and
+// Migrations.
+type moduleShape struct {
+	ok      bool     // New, Deps{DB, Bus, Log}, (*Module).API and Migrations are there
+	missing string   // when !ok: what is missing, for the error
+	unwired []string // Deps fields besides DB, Bus and Log: other modules
+	hasLog  bool
+}
+
+// crudShape is the scaffold's CRUD surface of an API: Create, Get, List,
+// Update and Delete with the scaffold's signatures.
+type crudShape struct {
+	entity string // Estoque
+	input  string // EstoqueInput
+	page   string // EstoquePage
+	params string // ListParams
+}
