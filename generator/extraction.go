@@ -75,7 +75,7 @@ func (p *Project) Extract(name string, port int) (*Plan, error) {
 	}
 	plan := &Plan{}
 	for _, f := range files {
-		plan.Add(File{Path: f.Path, Content: f.Content, Owner: Generated, Template: "extract"})
+		plan.Add(File{Path: f.Path, Content: f.Content, Owner: Generated, Template: "extract", Final: true})
 	}
 	gomod, err := p.requireModules(grpcRequires)
 	if err != nil {

@@ -48,6 +48,9 @@ type File struct {
 	Owner   Owner
 	// Template names the template the file was rendered from, for errors.
 	Template string
+	// Final marks content that its generator already formatted and that must
+	// stay byte for byte as emitted (protoc-gen-go output): Format skips it.
+	Final bool
 }
 
 // Hash is the content hash recorded in the manifest for scaffolded files.

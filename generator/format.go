@@ -27,7 +27,7 @@ import (
 func Format(files []File) error {
 	for i := range files {
 		f := &files[i]
-		if !strings.HasSuffix(f.Path, ".go") {
+		if !strings.HasSuffix(f.Path, ".go") || f.Final {
 			continue
 		}
 		out, err := formatGo(f.Path, f.Content)

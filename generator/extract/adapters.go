@@ -290,6 +290,10 @@ func serverFile(c *contract, pb *pbIndex, cv *converter) *jen.File {
 	f := newAdapterFile(c)
 	svc := pb.service.GoName
 	pbPath := pb.path
+	f.PackageComment(fmt.Sprintf("Package %s runs the %s module over gRPC: Register serves an", c.adapterName(), c.pkgName))
+	f.PackageComment(fmt.Sprintf("implementation of %s.API, NewClient is an implementation of %s.API that", c.pkgName, c.pkgName))
+	f.PackageComment("calls a remote one. Errors keep their identity across the wire, deadlines")
+	f.PackageComment("and cancellation propagate, and so does the request id.")
 	f.Comment("apiServer implements " + c.pkgName + "pb." + svc + "Server by calling the local API.")
 	f.Type().Id("apiServer").Struct(
 		jen.Qual(pbPath, "Unimplemented"+svc+"Server"),

@@ -54,7 +54,36 @@ func contractTest(c *contract) *jen.File {
 	g.roundTrip()
 	g.errorIdentity()
 	g.contextPropagation()
+	g.dialFailure()
 	return f
+}
+
+// dialFailure writes TestDialFailsWithoutAServer.
+func (g *testGen) dialFailure() {
+	c, f := g.c, g.f
+	f.Commentf("TestDialFailsWithoutAServer checks that %s.Dial gives up, naming the", c.adapterName())
+	f.Comment("address, when nothing listens there.")
+	f.Func().Id("TestDialFailsWithoutAServer").Params(jen.Id("t").Op("*").Qual(pathTesting, "T")).Block(
+		jen.List(jen.Id("ln"), jen.Err()).Op(":=").Qual(pathNet, "Listen").Call(jen.Lit("tcp"), jen.Lit("127.0.0.1:0")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(g.fatal(jen.Err())),
+		jen.Id("addr").Op(":=").Id("ln").Dot("Addr").Call().Dot("String").Call(),
+		jen.Id("ln").Dot("Close").Call(),
+		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(pathContext, "WithTimeout").Call(g.bg(), jen.Lit(300).Op("*").Qual(pathTime, "Millisecond")),
+		jen.Defer().Id("cancel").Call(),
+		jen.Id("start").Op(":=").Qual(pathTime, "Now").Call(),
+		jen.List(jen.Id("conn"), jen.Err()).Op(":=").Qual(c.adapterPath(), "Dial").Call(jen.Id("ctx"), jen.Id("addr")),
+		jen.If(jen.Err().Op("==").Nil()).Block(
+			jen.Id("conn").Dot("Close").Call(),
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit("Dial(%s) succeeded with nothing listening"), jen.Id("addr")),
+		),
+		jen.If(jen.Op("!").Qual(pathStrings, "Contains").Call(jen.Err().Dot("Error").Call(), jen.Id("addr")).Op("||").Op("!").Qual(pathErrors, "Is").Call(jen.Err(), jen.Qual(pathContext, "DeadlineExceeded"))).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit("Dial(%s) = %v; want an error naming the address and wrapping the context's"), jen.Id("addr"), jen.Err()),
+		),
+		jen.If(jen.Id("waited").Op(":=").Qual(pathTime, "Since").Call(jen.Id("start")), jen.Id("waited").Op(">").Qual(c.adapterPath(), "DialTimeout")).Block(
+			jen.Id("t").Dot("Errorf").Call(jen.Lit("Dial waited %s; want at most %s"), jen.Id("waited"), jen.Qual(c.adapterPath(), "DialTimeout")),
+		),
+	)
+	f.Line()
 }
 
 // helpers writes serve, and openLocal when the local implementation can be built.
@@ -463,10 +492,12 @@ func (g *testGen) recording() {
 		jen.If(jen.Id("r").Dot("method").Op("!=").Id("method")).Block(
 			jen.Id("t").Dot("Fatalf").Call(jen.Lit("the implementation received a call of %q; want %q"), jen.Id("r").Dot("method"), jen.Id("method")),
 		),
+		jen.If(jen.Len(jen.Id("r").Dot("args")).Op("!=").Len(jen.Id("args"))).Block(
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit("%s received %d arguments; want %d"), jen.Id("method"), jen.Len(jen.Id("r").Dot("args")), jen.Len(jen.Id("args"))),
+		),
 		jen.For(jen.Id("i").Op(":=").Range().Id("args")).Block(
-			jen.If(jen.Id("i").Op(">=").Len(jen.Id("r").Dot("args")).Op("||").Op("!").Qual(pathReflect, "DeepEqual").Call(jen.Id("r").Dot("args").Index(jen.Id("i")), jen.Id("args").Index(jen.Id("i")))).Block(
-				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s argument %d arrived as %#v; want %#v"), jen.Id("method"), jen.Id("i").Op("+").Lit(1), jen.Id("r").Dot("args"), jen.Id("args")),
-				jen.Return(),
+			jen.If(jen.Op("!").Qual(pathReflect, "DeepEqual").Call(jen.Id("r").Dot("args").Index(jen.Id("i")), jen.Id("args").Index(jen.Id("i")))).Block(
+				jen.Id("t").Dot("Errorf").Call(jen.Lit("%s argument %d arrived as\n\t%#v\nwant\n\t%#v"), jen.Id("method"), jen.Id("i").Op("+").Lit(1), jen.Id("r").Dot("args").Index(jen.Id("i")), jen.Id("args").Index(jen.Id("i"))),
 			),
 		),
 	)

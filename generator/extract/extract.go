@@ -8,6 +8,33 @@
 // Generate does no I/O besides reading the project; the caller writes the
 // files. Every generated file starts with the generated-code header and is
 // rewritten on every extraction.
+//
+// # Types on the wire
+//
+// bool, string, every int, uint and float kind, []byte, time.Time
+// (google.protobuf.Timestamp), time.Duration (google.protobuf.Duration),
+// structs of the module (messages), pointers to them (optional messages),
+// slices (repeated fields) and maps with string or integer keys cross the
+// wire, and so do named types over them. int8, int16, uint8 and uint16 travel
+// as 32-bit integers and int and uint as 64-bit ones; a value that does not
+// fit the Go type (from a client in another language) is rejected with
+// codes.InvalidArgument naming the field, never wrapped around. What the
+// wire cannot keep:
+//   - times arrive in UTC, without their monotonic reading; a zero time
+//     field is an absent timestamp (0001-01-01 in a repeated field or a map);
+//   - nil and empty slices and maps both arrive as empty, non-nil ones;
+//   - a nil element of a []*T arrives as a pointer to a zero T;
+//   - strings must be valid UTF-8.
+//
+// # Field numbers
+//
+// When the .proto exists, it is parsed and every field keeps its number.
+// New fields get numbers above every number used or reserved before (never
+// 19000-19999). A field that disappears becomes `reserved N` and
+// `reserved "name"`. A field whose protobuf type changes (int32 to int64,
+// string to a message...) is a removed field plus a new one: the old number
+// is reserved, the name stays in use with a new number. Messages of removed
+// methods and structs are dropped.
 package extract
 
 import (

@@ -151,6 +151,12 @@ func (l *loader) readAPI() error {
 		if msg.name == l.c.service {
 			errs = append(errs, fmt.Errorf("type %s has the name of the protobuf service; rename the type", msg.goRef.name))
 		}
+		svc := l.c.service
+		for _, stub := range []string{svc + "Client", svc + "Server", "Unimplemented" + svc + "Server", "Unsafe" + svc + "Server", "New" + svc + "Client", "Register" + svc + "Server"} {
+			if msg.name == stub {
+				errs = append(errs, fmt.Errorf("type %s has the name the gRPC code gives to %s; rename the type", msg.goRef.name, stub))
+			}
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -216,6 +216,10 @@ func TestRejectedAPIs(t *testing.T) {
 			`fields Dup.Item_2 and Dup.Item2 would both become protobuf field "item2"; rename one`},
 		{"struct name with underscore", "type Old_Item struct{ ID int64 }\ntype API interface{ Get(ctx context.Context, d Old_Item) error }\n",
 			`type Old_Item cannot name a protobuf message, which is PascalCase ASCII without underscores`},
+		{"struct named like a stub", "type LojaServiceClient struct{ ID int64 }\ntype API interface{ Get(ctx context.Context, r LojaServiceClient) error }\n",
+			`type LojaServiceClient has the name the gRPC code gives to LojaServiceClient; rename the type`},
+		{"not a module scaffold", "type API interface{ Get(ctx context.Context, id int64) error }\n",
+			`cmd/loja needs func New(Deps) *Module in internal/loja to build the service`},
 		{"does not compile", "type API interface{ Get(ctx context.Context, d Missing) error }\n", `internal/loja does not compile; fix it first`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
