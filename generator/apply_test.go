@@ -7,18 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func write(t *testing.T, root, rel, content string) {
-	t.Helper()
-	p := filepath.Join(root, rel)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+	"github.com/modgen-dev/modgen/internal/testtree"
+)
 
 func TestCompareAndWrite(t *testing.T) {
 	root := t.TempDir()
@@ -29,9 +20,9 @@ func TestCompareAndWrite(t *testing.T) {
 		{Path: "gen.go", Content: []byte(gen + "// v2\n"), Owner: Generated},
 		{Path: "pristine.txt", Content: []byte("template v2\n"), Owner: Scaffolded},
 	}}
-	write(t, root, "same.txt", "same\n")
-	write(t, root, "gen.go", gen)
-	write(t, root, "pristine.txt", "template v1\n")
+	testtree.Write(t, root, map[string]string{"same.txt": "same\n"})
+	testtree.Write(t, root, map[string]string{"gen.go": gen})
+	testtree.Write(t, root, map[string]string{"pristine.txt": "template v1\n"})
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(filepath.Join(root, "same.txt"), old, old)
 	hashes := map[string]string{"pristine.txt": Hash([]byte("template v1\n"))}
@@ -70,8 +61,8 @@ func TestCompareAndWrite(t *testing.T) {
 
 func TestCompareRefusesEditedFiles(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "service.go", "package x // edited by the user\n")
-	write(t, root, "wire_gen.go", "package x // header removed by the user\n")
+	testtree.Write(t, root, map[string]string{"service.go": "package x // edited by the user\n"})
+	testtree.Write(t, root, map[string]string{"wire_gen.go": "package x // header removed by the user\n"})
 	hashes := map[string]string{"service.go": Hash([]byte("package x\n"))}
 	plan := &Plan{Files: []File{
 		{Path: "service.go", Content: []byte("package x // template\n"), Owner: Scaffolded},
@@ -129,7 +120,7 @@ func TestManifestRoundTrip(t *testing.T) {
 	m := &Manifest{Modgen: "v1", Module: "example.com/x", Name: "x", Database: "sqlite",
 		Modules: []Module{{Name: "b", Entity: "B", DependsOn: []string{"a"}}, {Name: "a", Entity: "A", Extracted: &Extraction{Port: 50051}}},
 		Files:   map[string]string{"x.go": "sha256:00"}}
-	write(t, root, ManifestFile, string(m.Marshal()))
+	testtree.Write(t, root, map[string]string{ManifestFile: string(m.Marshal())})
 	got, err := LoadManifest(root)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +128,7 @@ func TestManifestRoundTrip(t *testing.T) {
 	if got.Modules[0].Name != "a" || got.Modules[0].Extracted.Port != 50051 || got.Find("b").DependsOn[0] != "a" || got.Files["x.go"] != "sha256:00" {
 		t.Errorf("round trip = %+v", got)
 	}
-	write(t, root, ManifestFile, "module: x\nbogus: 1\n")
+	testtree.Write(t, root, map[string]string{ManifestFile: "module: x\nbogus: 1\n"})
 	if _, err := LoadManifest(root); err == nil || !strings.Contains(err.Error(), "bogus") {
 		t.Errorf("unknown field accepted: %v", err)
 	}

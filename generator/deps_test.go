@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modgen-dev/modgen/internal/testtree"
+
 	"github.com/modgen-dev/modgen/templates"
 	"golang.org/x/mod/modfile"
 )
@@ -68,7 +70,7 @@ func TestGRPCRequirementsMatchDeps(t *testing.T) {
 
 func TestMergeGoSumKeepsGoOrder(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "go.sum", "b.com/x v1.10.0 h1:b=\nb.com/x v1.10.0/go.mod h1:c=\nuser.com/own v0.1.0 h1:u=\n")
+	testtree.Write(t, root, map[string]string{"go.sum": "b.com/x v1.10.0 h1:b=\nb.com/x v1.10.0/go.mod h1:c=\nuser.com/own v0.1.0 h1:u=\n"})
 	p := &Project{Root: root}
 	f, err := p.mergeGoSum([]byte("a.com/y v1.0.0 h1:a=\nb.com/x v1.9.0/go.mod h1:d=\nuser.com/own v0.1.0 h1:u=\n"))
 	if err != nil {
@@ -82,7 +84,7 @@ func TestMergeGoSumKeepsGoOrder(t *testing.T) {
 
 func TestRequireModulesKeepsUserLines(t *testing.T) {
 	root := t.TempDir()
-	write(t, root, "go.mod", "module example.com/x\n\ngo 1.26.0\n\n// the user's own dependency\nrequire github.com/user/lib v1.2.3\n\nrequire google.golang.org/grpc v1.90.0\n")
+	testtree.Write(t, root, map[string]string{"go.mod": "module example.com/x\n\ngo 1.26.0\n\n// the user's own dependency\nrequire github.com/user/lib v1.2.3\n\nrequire google.golang.org/grpc v1.90.0\n"})
 	p := &Project{Root: root}
 	f, err := p.requireModules([]requirement{{"google.golang.org/grpc", "v1.85.0", false}, {"golang.org/x/net", "v0.60.0", true}, {"google.golang.org/protobuf", "v1.36.12", false}})
 	if err != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/modgen-dev/modgen/internal/testtree"
 )
 
 // TestExitCodes checks the exit code and the single error line of bad
@@ -35,7 +37,7 @@ func TestExitCodes(t *testing.T) {
 		if stdout != "" {
 			t.Errorf("modgen %s: wrote to stdout: %q", strings.Join(tc.args, " "), stdout)
 		}
-		if files := readTree(t, dir); len(files) != 0 {
+		if files := testtree.Read(t, dir); len(files) != 0 {
 			t.Errorf("modgen %s: wrote %d files", strings.Join(tc.args, " "), len(files))
 		}
 	}

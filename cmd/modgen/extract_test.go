@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/modgen-dev/modgen/internal/testtree"
 )
 
 // addReservations is what a user does before re-extracting: it adds two
@@ -92,7 +94,7 @@ func TestExtractLeavesConsumersUnchanged(t *testing.T) {
 	consumers := func() map[string][]byte {
 		tree := map[string][]byte{}
 		for _, m := range []string{"pedidos", "notificacoes"} {
-			for p, b := range readTree(t, filepath.Join(root, "internal", m)) {
+			for p, b := range testtree.Read(t, filepath.Join(root, "internal", m)) {
 				tree[m+"/"+p] = b
 			}
 		}

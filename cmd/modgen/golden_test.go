@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"flag"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/modgen-dev/modgen/internal/testtree"
 
 	"golang.org/x/tools/txtar"
 )
@@ -61,25 +62,6 @@ func modgen(t testing.TB, dir string, args ...string) (code int, stdout, stderr 
 	return code, out.String(), errb.String()
 }
 
-// readTree returns every file below root, by slash path.
-func readTree(t testing.TB, root string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
-
 // runScenario runs every command of s twice in a new folder, checks the
 // second run changed nothing, and returns the project folder.
 func runScenario(t *testing.T, s scenario) string {
@@ -95,11 +77,11 @@ func runScenario(t *testing.T, s scenario) string {
 		if i == 0 {
 			continue // `new project` refuses an existing folder by design; tested by script
 		}
-		before := readTree(t, dir)
+		before := testtree.Read(t, dir)
 		if code, _, stderr := modgen(t, dir, args...); code != 0 {
 			t.Fatalf("second modgen %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 		}
-		assertSameTree(t, before, readTree(t, dir), "second run of modgen "+strings.Join(args, " "))
+		assertSameTree(t, before, testtree.Read(t, dir), "second run of modgen "+strings.Join(args, " "))
 	}
 	return filepath.Join(dir, s.project)
 }
@@ -184,7 +166,7 @@ func TestGolden(t *testing.T) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
 			root := runScenario(t, s)
-			tree := readTree(t, root)
+			tree := testtree.Read(t, root)
 			compareGolden(t, s, tree)
 			if testing.Short() {
 				return
@@ -204,7 +186,7 @@ func offlineEnv() []string {
 // complete as generated.
 func goCheck(t *testing.T, root string) {
 	t.Helper()
-	before := readTree(t, root)
+	before := testtree.Read(t, root)
 	for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, {"test", "-count=1", "./..."}} {
 		cmd := exec.Command("go", args...)
 		cmd.Dir = root
@@ -213,7 +195,7 @@ func goCheck(t *testing.T, root string) {
 			t.Fatalf("go %s in the generated project: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	after := readTree(t, root)
+	after := testtree.Read(t, root)
 	for _, f := range []string{"go.mod", "go.sum"} {
 		if !bytes.Equal(before[f], after[f]) {
 			t.Errorf("building the generated project changed %s: it was incomplete\n--- before\n%s\n--- after\n%s", f, before[f], after[f])

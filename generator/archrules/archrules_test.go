@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modgen-dev/modgen/internal/testtree"
+
 	"github.com/modgen-dev/modgen/generator/archrules"
 )
 
@@ -32,23 +34,10 @@ func goFile(pkg string, imports ...string) string {
 // in returns the import path of the project folder rel.
 func in(rel string) string { return mod + "/" + rel }
 
-func writeTree(t testing.TB, root string, files map[string]string) {
-	t.Helper()
-	for rel, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func check(t *testing.T, files map[string]string, mods []archrules.Module) []string {
 	t.Helper()
 	root := t.TempDir()
-	writeTree(t, root, files)
+	testtree.Write(t, root, files)
 	vs, err := archrules.Check(root, mod, mods)
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +234,7 @@ func TestCheck(t *testing.T) {
 
 func TestAnalyze(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testtree.Write(t, root, map[string]string{
 		"internal/estoque/api.go":        goFile("estoque"),
 		"internal/estoque/domain/x.go":   goFile("domain"),
 		"internal/pedidos/service.go":    goFile("pedidos", in("internal/estoque")),
@@ -305,7 +294,7 @@ func TestAnalyze(t *testing.T) {
 
 func TestCheckErrors(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testtree.Write(t, root, map[string]string{
 		"internal/pedidos/bad.go": "package pedidos\n\nimport (\n\t\"github.com/acme/loja/internal/estoque\"\n\nfunc f() {}\n",
 	})
 	_, err := archrules.Check(root, mod, nil)
@@ -327,7 +316,7 @@ func TestCheckErrors(t *testing.T) {
 
 func TestFindRoot(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"go.mod": "module x\n", "internal/architecture/doc.go": "package architecture\n"})
+	testtree.Write(t, root, map[string]string{"go.mod": "module x\n", "internal/architecture/doc.go": "package architecture\n"})
 	got, err := archrules.FindRoot(filepath.Join(root, "internal", "architecture"))
 	if err != nil {
 		t.Fatal(err)
@@ -353,7 +342,7 @@ func TestBaseline(t *testing.T) {
 	if bytes.Contains(data, []byte(`"line"`)) {
 		t.Errorf("baseline holds line numbers:\n%s", data)
 	}
-	writeTree(t, root, map[string]string{archrules.BaselineFile: string(data)})
+	testtree.Write(t, root, map[string]string{archrules.BaselineFile: string(data)})
 	entries, ok, err := archrules.ReadBaseline(root)
 	if !ok || err != nil {
 		t.Fatalf("ReadBaseline: ok=%v err=%v", ok, err)
@@ -388,12 +377,12 @@ func TestBaseline(t *testing.T) {
 		"unknown field": `{"violations": [], "extra": 1}`,
 		"empty entry":   `{"violations": [{"file": "a.go"}]}`,
 	} {
-		writeTree(t, root, map[string]string{archrules.BaselineFile: content})
+		testtree.Write(t, root, map[string]string{archrules.BaselineFile: content})
 		if _, _, err := archrules.ReadBaseline(root); err == nil || !strings.Contains(err.Error(), "modgen check --baseline") {
 			t.Errorf("%s: got %v, want an error with the fix", name, err)
 		}
 	}
-	writeTree(t, root, map[string]string{archrules.BaselineFile: `{"violations": null}`})
+	testtree.Write(t, root, map[string]string{archrules.BaselineFile: `{"violations": null}`})
 	if entries, ok, err := archrules.ReadBaseline(root); !ok || err != nil || entries == nil || len(entries) != 0 {
 		t.Errorf("empty baseline: %v %v %v", entries, ok, err)
 	}
@@ -401,7 +390,7 @@ func TestBaseline(t *testing.T) {
 
 func TestCheckAgainstBaseline(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testtree.Write(t, root, map[string]string{
 		"internal/pedidos/a.go": goFile("pedidos", in("internal/estoque")),
 		"internal/pedidos/b.go": goFile("pedidos", in("internal/fiscal")),
 	})
@@ -411,7 +400,7 @@ func TestCheckAgainstBaseline(t *testing.T) {
 		t.Fatalf("Check = %v, %v; want 2 violations", vs, err)
 	}
 	accepted := append(archrules.BaselineOf(vs[:1]), archrules.BaselineEntry{File: "x.go", Rule: archrules.RuleCycle, Message: "old"})
-	writeTree(t, root, map[string]string{archrules.BaselineFile: string(archrules.MarshalBaseline(accepted))})
+	testtree.Write(t, root, map[string]string{archrules.BaselineFile: string(archrules.MarshalBaseline(accepted))})
 	fresh, fixed, err := archrules.CheckAgainstBaseline(root, mod, mods)
 	if err != nil {
 		t.Fatal(err)
@@ -512,7 +501,7 @@ func TestProjectArchitectureTest(t *testing.T) {
 	root := t.TempDir()
 	mods := []archrules.Module{{Name: "estoque", Extracted: true}, {Name: "pedidos", DependsOn: []string{"estoque"}}}
 	testFile, modulesFile := archrules.ProjectTest(mod, mods)
-	writeTree(t, root, map[string]string{
+	testtree.Write(t, root, map[string]string{
 		"go.mod":                                 "module " + mod + "\n\ngo 1.26\n",
 		archrules.ProjectSourceFile:              string(archrules.ProjectSource()),
 		archrules.ProjectTestFile:                string(testFile),
@@ -535,7 +524,7 @@ func TestProjectArchitectureTest(t *testing.T) {
 	}
 
 	// Seed a violation: pedidos reaches into estoque's domain.
-	writeTree(t, root, map[string]string{
+	testtree.Write(t, root, map[string]string{
 		"internal/pedidos/pedidos.go": "package pedidos\n\nimport (\n\t\"" + mod + "/internal/estoque\"\n\t\"" + mod + "/internal/estoque/domain\"\n)\n\n// Reserve reserves stock.\nfunc Reserve(s estoque.Stock, _ domain.Product) estoque.Stock { return s }\n",
 	})
 	want := "internal/pedidos/pedidos.go:5: pedidos imports github.com/acme/loja/internal/estoque/domain, a private package of estoque; use estoque's public API (package internal/estoque)"
@@ -552,7 +541,7 @@ func TestProjectArchitectureTest(t *testing.T) {
 	}
 
 	// Baselined, the violation no longer fails the project's test.
-	writeTree(t, root, map[string]string{archrules.BaselineFile: string(archrules.MarshalBaseline(archrules.BaselineOf(vs)))})
+	testtree.Write(t, root, map[string]string{archrules.BaselineFile: string(archrules.MarshalBaseline(archrules.BaselineOf(vs)))})
 	if out, err := goTest(); err != nil {
 		t.Fatalf("go test failed on a baselined violation: %v\n%s", err, out)
 	}
@@ -627,7 +616,7 @@ func scaffold(tb testing.TB, root string, n int) []archrules.Module {
 		wire = append(wire, in(dir[:len(dir)-1]))
 	}
 	files["cmd/api/wire_gen.go"] = goFile("main", wire...)
-	writeTree(tb, root, files)
+	testtree.Write(tb, root, files)
 	return mods
 }
 

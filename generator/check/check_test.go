@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modgen-dev/modgen/internal/testtree"
+
 	"github.com/modgen-dev/modgen/generator/archrules"
 	"github.com/modgen-dev/modgen/generator/check"
 )
@@ -30,19 +32,6 @@ func goFile(pkg string, imports ...string) string {
 	return b.String()
 }
 
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for rel, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // loja is a project that breaks every rule once or more.
 var lojaModules = []archrules.Module{
 	{Name: "estoque", Extracted: true},
@@ -54,7 +43,7 @@ var lojaModules = []archrules.Module{
 
 func loja(t *testing.T) string {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testtree.Write(t, root, map[string]string{
 		"internal/estoque/api.go":            goFile("estoque", "internal/estoque/domain"),
 		"internal/estoque/domain/produto.go": goFile("domain"),
 		"internal/fiscal/service.go":         goFile("fiscal", "internal/pedidos"),
@@ -108,7 +97,7 @@ func TestReportText(t *testing.T) {
 	}
 
 	clean := t.TempDir()
-	writeTree(t, clean, map[string]string{"internal/estoque/api.go": goFile("estoque")})
+	testtree.Write(t, clean, map[string]string{"internal/estoque/api.go": goFile("estoque")})
 	r, err := check.Run(clean, mod, []archrules.Module{{Name: "estoque"}})
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +218,7 @@ func TestBaseline(t *testing.T) {
 	}
 
 	// Lines move in one file, one violation is fixed, a new one appears.
-	writeTree(t, root, map[string]string{
+	testtree.Write(t, root, map[string]string{
 		"internal/pedidos/repository.go":   "// Package pedidos.\n\n" + goFile("pedidos", "internal/estoque/domain"),
 		"internal/legado/legado.go":        goFile("legado"),
 		"internal/notificacoes/service.go": goFile("notificacoes", "pkg/eventbus", "internal/pagamentos"),
@@ -268,7 +257,7 @@ fixed, still in modgen-baseline.json (drop with modgen check --prune):
 	if _, err := check.Prune(t.TempDir(), &check.Report{}); err == nil || !strings.Contains(err.Error(), "modgen check --baseline") {
 		t.Errorf("prune without a baseline: %v", err)
 	}
-	writeTree(t, root, map[string]string{archrules.BaselineFile: "not json"})
+	testtree.Write(t, root, map[string]string{archrules.BaselineFile: "not json"})
 	if _, err := check.Run(root, mod, lojaModules); err == nil || !strings.Contains(err.Error(), archrules.BaselineFile) {
 		t.Errorf("broken baseline: %v", err)
 	}
