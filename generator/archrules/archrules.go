@@ -224,10 +224,7 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 		}
 	}
 
-	a := &Analysis{Files: len(rels)}
-	for _, m := range mods {
-		a.Modules = append(a.Modules, m)
-	}
+	a := &Analysis{Files: len(rels), Modules: append([]Module(nil), mods...)}
 	for name := range unknown {
 		a.Unknown = append(a.Unknown, name)
 		a.Modules = append(a.Modules, Module{Name: name})
