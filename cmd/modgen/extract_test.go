@@ -112,6 +112,39 @@ func TestExtractLeavesConsumersUnchanged(t *testing.T) {
 	assertSameTree(t, before, consumers(), "re-extract module estoque")
 }
 
+// tool returns the path of a command the tests need, from PATH or from
+// $(go env GOPATH)/bin, where .ci/setup installs it.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	gopath, err := exec.Command("go", "env", "GOPATH").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(strings.TrimSpace(string(gopath)), "bin", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s is not installed; run `bash .ci/setup`", name)
+	}
+	return p
+}
+
+// bufLint lints every .proto of the project with buf's STANDARD rules.
+func bufLint(t *testing.T, root string) {
+	t.Helper()
+	conf := "version: v2\nmodules:\n  - path: proto\nlint:\n  use:\n    - STANDARD\n"
+	if err := os.WriteFile(filepath.Join(root, "buf.yaml"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(filepath.Join(root, "buf.yaml"))
+	cmd := exec.Command(tool(t, "buf"), "lint")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("buf lint (STANDARD): %v\n%s", err, out)
+	}
+}
+
 // freeAddr returns a loopback address with a port that was free a moment ago.
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -133,14 +166,7 @@ func TestExtractEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a generated project")
 	}
-	probe, err := exec.LookPath("grpc-health-probe")
-	if err != nil {
-		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
-		probe = filepath.Join(strings.TrimSpace(string(gopath)), "bin", "grpc-health-probe")
-		if _, err := os.Stat(probe); err != nil {
-			t.Fatalf("grpc-health-probe not installed (.ci/run installs it: go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.62)")
-		}
-	}
+	probe := tool(t, "grpc-health-probe")
 	dir := t.TempDir()
 	for _, args := range append(seed[:len(seed):len(seed)], []string{"-C", "loja", "extract", "module", "estoque"}) {
 		if code, _, stderr := modgen(t, dir, args...); code != 0 {
@@ -170,6 +196,7 @@ func TestExtractEndToEnd(t *testing.T) {
 	}
 	estoque, estoqueLogs := start("estoque", "ADDR="+grpcAddr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "estoque.db"))
 	var probeOut []byte
+	var err error
 	for deadline := time.Now().Add(15 * time.Second); ; {
 		probeOut, err = exec.Command(probe, "-addr="+grpcAddr).CombinedOutput()
 		if err == nil || time.Now().After(deadline) {

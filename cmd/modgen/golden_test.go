@@ -172,6 +172,9 @@ func TestGolden(t *testing.T) {
 				return
 			}
 			goCheck(t, root)
+			if _, err := os.Stat(filepath.Join(root, "proto")); err == nil {
+				bufLint(t, root)
+			}
 		})
 	}
 }
