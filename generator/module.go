@@ -55,7 +55,7 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 		return nil, fmt.Errorf("depending on %s would close a cycle: %s; a module cannot depend on a module that depends on it", strings.Join(deps, ","), strings.Join(cycle, " → "))
 	}
 	if existing := p.Manifest.Find(opts.Name); existing != nil {
-		if !slices.Equal(existing.DependsOn, deps) && !(len(existing.DependsOn) == 0 && len(deps) == 0) || existing.Entity != opts.Entity {
+		if !slices.Equal(existing.DependsOn, deps) || existing.Entity != opts.Entity {
 			return nil, fmt.Errorf("module %q already exists (entity %s, depends on [%s]); modgen does not change an existing module: edit internal/%s and modgen.yaml by hand",
 				opts.Name, existing.Entity, strings.Join(existing.DependsOn, ","), opts.Name)
 		}

@@ -17,7 +17,7 @@ func TestValidateName(t *testing.T) {
 		{"type", `project "type": a Go keyword cannot be a package name; try "types"`},
 		{"func", `a Go keyword cannot be a package name; try "funcs"`},
 		{"string", `shadows the predeclared Go identifier string; try "appstring"`},
-		{"error", `shadows the predeclared Go identifier error; try "errors"`[:40]},
+		{"error", `shadows the predeclared Go identifier error; try "apperror"`},
 		{"internal", `a folder or package name with a fixed meaning in Go projects; try "internals"`},
 		{"cmd", "fixed meaning"},
 		{"pkg", "fixed meaning"},

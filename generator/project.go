@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -136,9 +137,9 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 	}
 	// The hashes compared are those recorded before this command.
 	previous := p.Manifest.Files
-	next := make(map[string]string, len(previous))
-	for k, v := range previous {
-		next[k] = v
+	next := maps.Clone(previous)
+	if next == nil {
+		next = map[string]string{}
 	}
 	for _, f := range plan.Files {
 		if f.Owner == Scaffolded {

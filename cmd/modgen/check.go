@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/modgen-dev/modgen/generator"
 	"github.com/modgen-dev/modgen/generator/archrules"
 	"github.com/modgen-dev/modgen/generator/check"
 	"github.com/spf13/cobra"
@@ -41,11 +40,7 @@ the entries that are fixed; --prune drops those from the file.`,
 			if baseline && prune {
 				return usageError{fmt.Errorf("--baseline and --prune exclude each other: --baseline rewrites the whole baseline, fixed entries included")}
 			}
-			base, err := g.base()
-			if err != nil {
-				return err
-			}
-			p, err := generator.Open(base)
+			p, err := g.project()
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/modgen-dev/modgen/generator"
 	"github.com/modgen-dev/modgen/generator/check"
 	"github.com/spf13/cobra"
 )
@@ -28,11 +27,7 @@ The Mermaid output is plain flowchart text. To show it in a Markdown file
 			if format != check.FormatMermaid && format != check.FormatDOT {
 				return usageError{fmt.Errorf("--format %s: unknown format; use %s or %s", format, check.FormatMermaid, check.FormatDOT)}
 			}
-			base, err := g.base()
-			if err != nil {
-				return err
-			}
-			p, err := generator.Open(base)
+			p, err := g.project()
 			if err != nil {
 				return err
 			}
