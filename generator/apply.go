@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -21,10 +20,13 @@ const (
 	Unchanged Action = iota
 	Create
 	Update
+	// Restore creates a scaffolded file that modgen wrote before and the
+	// user has since deleted.
+	Restore
 )
 
 func (a Action) String() string {
-	return [...]string{"unchanged", "create", "update"}[a]
+	return [...]string{"unchanged", "create", "update", "restore"}[a]
 }
 
 // Change is one file of a plan compared with the disk.
@@ -32,6 +34,16 @@ type Change struct {
 	File
 	Action Action
 	Old    []byte // content on disk before, for updates
+
+	target confined    // where the file is really written
+	perm   fs.FileMode // the mode of the file replaced, kept
+}
+
+func (c Change) mode() fs.FileMode {
+	if c.perm != 0 {
+		return c.perm
+	}
+	return 0o644
 }
 
 // Plan is the complete, formatted output of one command, ready to compare
@@ -46,7 +58,11 @@ func (p *Plan) Add(files ...File) { p.Files = append(p.Files, files...) }
 // Compare reads the disk under root and returns what applying the plan would
 // do to each file. It fails, naming every path, when the plan would overwrite
 // a file the user owns or edited, unless force is set. hashes are the
-// manifest's records of scaffolded files as modgen wrote them.
+// manifest's records of scaffolded files as modgen wrote them. A file that
+// differs from the plan only in its line endings (a checkout with
+// core.autocrlf) is neither edited nor rewritten. Every path is confined to
+// root (see confine) before anything is read; root must be absolute and free
+// of symbolic links.
 func (p *Plan) Compare(root string, hashes map[string]string, force bool) ([]Change, error) {
 	files := slices.Clone(p.Files)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
@@ -56,15 +72,29 @@ func (p *Plan) Compare(root string, hashes map[string]string, force bool) ([]Cha
 		if i > 0 && files[i-1].Path == f.Path {
 			return nil, fmt.Errorf("internal error: %s planned twice (from %s and %s)", f.Path, files[i-1].Template, f.Template)
 		}
-		old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Path)))
+		target, err := confine(root, f.Path)
+		if err != nil {
+			return nil, err
+		}
+		c := Change{File: f, target: target}
+		old, err := os.ReadFile(target.Real)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			changes = append(changes, Change{File: f, Action: Create})
+			c.Action = Create
+			if _, ok := hashes[f.Path]; ok && f.Owner == Scaffolded {
+				c.Action = Restore
+			}
+			changes = append(changes, c)
 			continue
 		case err != nil:
 			return nil, err
-		case bytes.Equal(old, f.Content):
-			changes = append(changes, Change{File: f, Action: Unchanged, Old: old})
+		}
+		c.Old = old
+		if info, err := os.Stat(target.Real); err == nil {
+			c.perm = info.Mode().Perm()
+		}
+		if bytes.Equal(old, f.Content) || bytes.Equal(normalizeEOL(old), f.Content) {
+			changes = append(changes, c) // Unchanged
 			continue
 		}
 		switch f.Owner {
@@ -73,16 +103,25 @@ func (p *Plan) Compare(root string, hashes map[string]string, force bool) ([]Cha
 				edited = append(edited, f.Path)
 			}
 		case Scaffolded:
-			if hashes[f.Path] != Hash(old) && !force {
+			if h := hashes[f.Path]; h != Hash(old) && h != Hash(normalizeEOL(old)) && !force {
 				edited = append(edited, f.Path)
 			}
 		}
-		changes = append(changes, Change{File: f, Action: Update, Old: old})
+		c.Action = Update
+		changes = append(changes, c)
 	}
 	if len(edited) > 0 {
 		return nil, &ConflictError{Paths: edited}
 	}
 	return changes, nil
+}
+
+// normalizeEOL turns CRLF line endings into LF.
+func normalizeEOL(b []byte) []byte {
+	if !bytes.Contains(b, []byte("\r\n")) {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 }
 
 // ConflictError lists files the user edited that a plan would overwrite.
@@ -93,55 +132,6 @@ func (e *ConflictError) Error() string {
 		len(e.Paths), strings.Join(e.Paths, ", "))
 }
 
-// Write applies changes under root: every new content is first written to a
-// temporary file beside its target, then all are renamed into place, so a
-// failure leaves no half-written file. Unchanged files are not touched.
-func Write(root string, changes []Change) error {
-	type pending struct{ tmp, dst string }
-	var done []pending
-	cleanup := func() {
-		for _, p := range done {
-			os.Remove(p.tmp)
-		}
-	}
-	for _, c := range changes {
-		if c.Action == Unchanged {
-			continue
-		}
-		dst := filepath.Join(root, filepath.FromSlash(c.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			cleanup()
-			return err
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".modgen-*")
-		if err != nil {
-			cleanup()
-			return err
-		}
-		done = append(done, pending{tmp.Name(), dst})
-		_, err = tmp.Write(c.Content)
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Chmod(tmp.Name(), 0o644)
-		}
-		if err != nil {
-			cleanup()
-			return err
-		}
-	}
-	for i, p := range done {
-		if err := os.Rename(p.tmp, p.dst); err != nil {
-			for _, q := range done[i:] {
-				os.Remove(q.tmp)
-			}
-			return err
-		}
-	}
-	return nil
-}
-
 // Summarize prints one line per created or updated file ("create path"), and
 // with verbose also unchanged files and a unified diff for every update.
 func Summarize(w io.Writer, changes []Change, verbose bool) {
@@ -149,7 +139,11 @@ func Summarize(w io.Writer, changes []Change, verbose bool) {
 		if c.Action == Unchanged && !verbose {
 			continue
 		}
-		fmt.Fprintf(w, "%-9s %s\n", c.Action, c.Path)
+		if c.Action == Restore {
+			fmt.Fprintf(w, "%-9s %s (you deleted it after modgen wrote it)\n", c.Action, c.Path)
+		} else {
+			fmt.Fprintf(w, "%-9s %s\n", c.Action, c.Path)
+		}
 		if verbose && c.Action == Update {
 			w.Write(diff.Diff("a/"+c.Path, c.Old, "b/"+c.Path, c.Content))
 		}

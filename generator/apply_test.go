@@ -12,7 +12,7 @@ import (
 )
 
 func TestCompareAndWrite(t *testing.T) {
-	root := t.TempDir()
+	root := tempRoot(t)
 	gen := GeneratedHeader + "\n\npackage x\n"
 	plan := &Plan{Files: []File{
 		{Path: "a/new.go", Content: []byte("package a\n"), Owner: Scaffolded},
@@ -41,7 +41,7 @@ func TestCompareAndWrite(t *testing.T) {
 			t.Errorf("%s: %v; want %v", p, got[p], a)
 		}
 	}
-	if err := Write(root, changes); err != nil {
+	if err := (Writer{FS: OS, Root: root}).Write(changes); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range plan.Files {
@@ -53,9 +53,8 @@ func TestCompareAndWrite(t *testing.T) {
 	if info, _ := os.Stat(filepath.Join(root, "same.txt")); !info.ModTime().Equal(old) {
 		t.Error("an unchanged file was rewritten (its mtime moved)")
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(root, "*.modgen-*"))
-	if len(leftovers) > 0 {
-		t.Errorf("temporary files left behind: %v", leftovers)
+	if entries, _ := os.ReadDir(filepath.Join(root, StateDir)); len(entries) > 0 {
+		t.Errorf("files left behind in %s: %v", StateDir, entries)
 	}
 }
 
@@ -135,4 +134,15 @@ func TestManifestRoundTrip(t *testing.T) {
 	if _, err := LoadManifest(t.TempDir()); !errors.Is(err, ErrNotProject) {
 		t.Errorf("missing manifest: %v; want ErrNotProject", err)
 	}
+}
+
+// tempRoot is a new empty folder, as a project root: absolute and free of
+// symbolic links.
+func tempRoot(t testing.TB) string {
+	t.Helper()
+	root, err := realRoot(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }

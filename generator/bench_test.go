@@ -16,13 +16,17 @@ func BenchmarkNewProject(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if err := p.Init(); err != nil {
+			b.Fatal(err)
+		}
 		changes, err := p.Finish(plan, false)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := Write(p.Root, changes); err != nil {
+		if err := p.Write(changes); err != nil {
 			b.Fatal(err)
 		}
+		p.Close()
 	}
 }
 
@@ -39,9 +43,12 @@ func BenchmarkAddModule(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := Write(p.Root, changes); err != nil {
+		if err := p.Write(changes); err != nil {
 			b.Fatal(err)
 		}
+	}
+	if err := p.Init(); err != nil {
+		b.Fatal(err)
 	}
 	apply(p, plan)
 	for _, m := range []string{"estoque", "notificacoes"} {
@@ -51,6 +58,7 @@ func BenchmarkAddModule(b *testing.B) {
 		}
 		apply(p, plan)
 	}
+	p.Close()
 	for i := 0; b.Loop(); i++ {
 		p, err := Open(filepath.Join(base, "loja"))
 		if err != nil {
@@ -61,5 +69,6 @@ func BenchmarkAddModule(b *testing.B) {
 			b.Fatal(err)
 		}
 		apply(p, plan)
+		p.Close()
 	}
 }

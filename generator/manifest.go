@@ -60,12 +60,16 @@ func (m *Manifest) Find(name string) *Module {
 	return nil
 }
 
+func errNotProject(dir string) error {
+	abs, _ := filepath.Abs(dir)
+	return fmt.Errorf("%w: no %s in %s; run modgen inside a project made by `modgen new project`, or pass -C DIR", ErrNotProject, ManifestFile, abs)
+}
+
 // LoadManifest reads modgen.yaml from the project root dir.
 func LoadManifest(dir string) (*Manifest, error) {
 	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		abs, _ := filepath.Abs(dir)
-		return nil, fmt.Errorf("%w: no %s in %s; run modgen inside a project made by `modgen new project`, or pass -C DIR", ErrNotProject, ManifestFile, abs)
+		return nil, errNotProject(dir)
 	}
 	if err != nil {
 		return nil, err

@@ -27,17 +27,138 @@ type NewProjectOptions struct {
 
 // Project is a planned or existing project: where it lives and its manifest.
 type Project struct {
+	// Root is the project folder, absolute and free of symbolic links once
+	// the project is open.
 	Root     string
 	Manifest *Manifest
+	// Recovered describes what was undone of an interrupted command when the
+	// project was opened, or is empty.
+	Recovered string
+	// FS is where writes go; tests wrap it to inject faults.
+	FS FS
+
+	lock    *Lock
+	created []string // folders Init created for a new project, parents first
 }
 
-// Open loads the project whose root is dir.
+// Open opens the project whose root is dir for one command: it takes the
+// project lock (see LockProject), undoes what a killed command left half
+// done (see Writer.Recover), then loads and validates the manifest. Close
+// releases the lock.
 func Open(dir string) (*Project, error) {
-	m, err := LoadManifest(dir)
-	if err != nil {
+	root, err := realRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNotProject(dir)
+	} else if err != nil {
 		return nil, err
 	}
-	return &Project{Root: dir, Manifest: m}, nil
+	if _, err := os.Stat(filepath.Join(root, ManifestFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, errNotProject(root)
+	}
+	p := &Project{Root: root, FS: OS}
+	if err := p.lockAndRecover(); err != nil {
+		return nil, err
+	}
+	if p.Manifest, err = LoadManifest(root); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Project) lockAndRecover() error {
+	lock, err := LockProject(p.Root)
+	if err != nil {
+		return err
+	}
+	p.lock = lock
+	if p.Recovered, err = p.writer().Recover(); err != nil {
+		p.Close()
+		return err
+	}
+	return nil
+}
+
+// Close releases the project lock.
+func (p *Project) Close() {
+	p.lock.Release()
+	p.lock = nil
+}
+
+func (p *Project) writer() Writer {
+	fsys := p.FS
+	if fsys == nil {
+		fsys = OS
+	}
+	return Writer{FS: fsys, Root: p.Root, Command: commandLine()}
+}
+
+// Write applies changes to the project, all or nothing (see Writer.Write).
+func (p *Project) Write(changes []Change) error { return p.writer().Write(changes) }
+
+// Init prepares the folder of a project planned by NewProject for writing:
+// it creates the folder if needed and takes the project lock. If the
+// command then fails, Abandon removes what Init created.
+func (p *Project) Init() error {
+	abs, err := filepath.Abs(p.Root)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for d := abs; !exists(d); d = filepath.Dir(d) {
+		missing = append([]string{d}, missing...)
+	}
+	for _, d := range missing {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			p.Abandon()
+			return fmt.Errorf("creating %s: %w", d, err)
+		}
+		p.created = append(p.created, d)
+	}
+	if p.Root, err = realRoot(abs); err != nil {
+		p.Abandon()
+		return err
+	}
+	if err := p.lockAndRecover(); err != nil {
+		p.Abandon()
+		return err
+	}
+	// Checked again under the lock: another `new project` may have won.
+	if err := checkEmpty(p.Root); err != nil {
+		p.Abandon()
+		return err
+	}
+	return nil
+}
+
+// Abandon undoes Init after a failed command: it releases the lock and
+// removes modgen's state folder and the folders Init created, if they are
+// empty.
+func (p *Project) Abandon() {
+	held := p.lock != nil
+	p.Close()
+	if held && !exists(filepath.Join(p.Root, StateDir, journalFile)) {
+		os.Remove(filepath.Join(p.Root, StateDir, lockFile))
+		os.Remove(filepath.Join(p.Root, StateDir))
+	}
+	for _, d := range slices.Backward(p.created) {
+		os.Remove(d)
+	}
+}
+
+// checkEmpty fails unless dir has nothing in it but modgen's state folder,
+// which a killed `new project` may have left.
+func checkEmpty(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != StateDir {
+			return fmt.Errorf("directory %s already exists and is not empty; choose another project name or --dir", dir)
+		}
+	}
+	return nil
 }
 
 // NewProject plans a new project. It fails if the target folder exists and
@@ -61,14 +182,10 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *Plan, error) {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(base, dir)
 	}
-	entries, err := os.ReadDir(dir)
-	switch {
-	case err == nil && len(entries) > 0:
-		return nil, nil, fmt.Errorf("directory %s already exists and is not empty; choose another project name or --dir", dir)
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
+	if err := checkEmpty(dir); err != nil {
 		return nil, nil, err
 	}
-	p := &Project{Root: dir, Manifest: &Manifest{
+	p := &Project{Root: dir, FS: OS, Manifest: &Manifest{
 		Modgen:   Version,
 		Module:   opts.Module,
 		Name:     opts.Name,

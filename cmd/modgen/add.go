@@ -42,6 +42,7 @@ Running it again with the same flags changes nothing.`,
 			if err != nil {
 				return err
 			}
+			defer p.Close()
 			plan, err := p.AddModule(opts)
 			if err != nil {
 				return err

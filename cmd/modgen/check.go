@@ -44,6 +44,7 @@ the entries that are fixed; --prune drops those from the file.`,
 			if err != nil {
 				return err
 			}
+			defer p.Close()
 			mods := p.ArchModules()
 			r, err := check.Run(p.Root, p.Manifest.Module, mods)
 			if err != nil {

@@ -44,6 +44,7 @@ existing proto field numbers are kept and removed ones are reserved.`,
 			if err != nil {
 				return err
 			}
+			defer p.Close()
 			plan, err := p.Extract(a[0], port)
 			if err != nil {
 				return err

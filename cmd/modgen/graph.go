@@ -31,6 +31,7 @@ The Mermaid output is plain flowchart text. To show it in a Markdown file
 			if err != nil {
 				return err
 			}
+			defer p.Close()
 			out, err := check.Graph(p.Root, p.Manifest.Module, p.ArchModules(), format)
 			if err != nil {
 				return err

@@ -39,7 +39,17 @@ func newNewProjectCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !g.dryRun {
+				if err := p.Init(); err != nil {
+					return err
+				}
+				g.recovered(p)
+				defer p.Close()
+			}
 			if _, err := g.apply(p, plan); err != nil {
+				if !g.dryRun {
+					p.Abandon()
+				}
 				return err
 			}
 			if !g.dryRun {

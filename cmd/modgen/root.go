@@ -86,13 +86,25 @@ func (g *globals) base() (string, error) {
 	return os.Getwd()
 }
 
-// project opens the project in the folder modgen runs in.
+// project opens the project in the folder modgen runs in, holding its lock
+// until Close, and says what it recovered of an interrupted command.
 func (g *globals) project() (*generator.Project, error) {
 	dir, err := g.base()
 	if err != nil {
 		return nil, err
 	}
-	return generator.Open(dir)
+	p, err := generator.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	g.recovered(p)
+	return p, nil
+}
+
+func (g *globals) recovered(p *generator.Project) {
+	if p.Recovered != "" {
+		fmt.Fprintf(g.stderr, "modgen: %s\n", p.Recovered)
+	}
 }
 
 // args returns a cobra argument validator that reports a usage error naming
@@ -118,7 +130,7 @@ func (g *globals) apply(p *generator.Project, plan *generator.Plan) ([]generator
 		generator.Summarize(g.stdout, changes, true)
 		return changes, nil
 	}
-	if err := generator.Write(p.Root, changes); err != nil {
+	if err := p.Write(changes); err != nil {
 		return nil, err
 	}
 	generator.Summarize(g.stdout, changes, false)

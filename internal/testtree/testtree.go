@@ -4,6 +4,7 @@ package testtree
 import (
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"testing"
 )
@@ -23,7 +24,15 @@ func Write(t testing.TB, root string, files map[string]string) {
 	}
 }
 
-// Read returns every file below root, by slash path relative to root.
+// IsLock reports whether rel is a project lock file, .modgen/lock: modgen
+// keeps it (empty) between commands, and Read leaves it out so that trees
+// compare by what the project holds.
+func IsLock(rel string) bool {
+	return path.Base(rel) == "lock" && path.Base(path.Dir(rel)) == ".modgen"
+}
+
+// Read returns every file below root, by slash path relative to root, except
+// modgen's lock files.
 func Read(t testing.TB, root string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
@@ -35,8 +44,12 @@ func Read(t testing.TB, root string) map[string][]byte {
 		if err != nil {
 			return err
 		}
+		rel = filepath.ToSlash(rel)
+		if IsLock(rel) {
+			return nil
+		}
 		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
+		files[rel] = b
 		return err
 	})
 	if err != nil {
