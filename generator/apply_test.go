@@ -118,13 +118,13 @@ func TestManifestRoundTrip(t *testing.T) {
 	root := t.TempDir()
 	m := &Manifest{Modgen: "v1", Module: "example.com/x", Name: "x", Database: "sqlite",
 		Modules: []Module{{Name: "b", Entity: "B", DependsOn: []string{"a"}}, {Name: "a", Entity: "A", Extracted: &Extraction{Port: 50051}}},
-		Files:   map[string]string{"x.go": "sha256:00"}}
-	testtree.Write(t, root, map[string]string{ManifestFile: string(m.Marshal())})
+		Files:   map[string]string{"x.go": Hash([]byte("x"))}}
+	testtree.Write(t, root, map[string]string{ManifestFile: string(m.Marshal()), SumFile: string(m.MarshalSums())})
 	got, err := LoadManifest(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Modules[0].Name != "a" || got.Modules[0].Extracted.Port != 50051 || got.Find("b").DependsOn[0] != "a" || got.Files["x.go"] != "sha256:00" {
+	if got.Modules[0].Name != "a" || got.Modules[0].Extracted.Port != 50051 || got.Find("b").DependsOn[0] != "a" || got.Files["x.go"] != Hash([]byte("x")) {
 		t.Errorf("round trip = %+v", got)
 	}
 	testtree.Write(t, root, map[string]string{ManifestFile: "module: x\nbogus: 1\n"})

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
+	"regexp"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,8 +19,21 @@ import (
 // ManifestFile is the name of the manifest at the project root.
 const ManifestFile = "modgen.yaml"
 
+// SumFile records the hash of every scaffolded file as modgen wrote it, one
+// "path hash" line per file, sorted, like go.sum: plain lines load in linear
+// time at any size and merge well.
+const SumFile = "modgen.sum"
+
+// ManifestSchema is the version of the manifest's format this modgen
+// writes. Version 1 (a manifest without the field predates it) kept the
+// hashes under `files:` in modgen.yaml; modgen still reads them there and
+// moves them to modgen.sum on its next write.
+const ManifestSchema = 2
+
 // Manifest is modgen.yaml: what modgen knows about a project.
 type Manifest struct {
+	// Schema is the version of the manifest's format.
+	Schema int `yaml:"schema"`
 	// Modgen is the version of modgen that last wrote the manifest.
 	Modgen string `yaml:"modgen"`
 	// Module is the Go module path of the project.
@@ -28,8 +44,9 @@ type Manifest struct {
 	Database string   `yaml:"database"`
 	Modules  []Module `yaml:"modules"`
 	// Files maps each scaffolded file to the hash of its content as modgen
-	// wrote it, to tell whether the user has edited it since.
-	Files map[string]string `yaml:"files"`
+	// wrote it, to tell whether the user has edited it since. It lives in
+	// SumFile (see ParseSums, MarshalSums).
+	Files map[string]string `yaml:"-"`
 }
 
 // Module is one module of the project.
@@ -65,7 +82,8 @@ func errNotProject(dir string) error {
 	return fmt.Errorf("%w: no %s in %s; run modgen inside a project made by `modgen new project`, or pass -C DIR", ErrNotProject, ManifestFile, abs)
 }
 
-// LoadManifest reads modgen.yaml from the project root dir.
+// LoadManifest reads modgen.yaml and modgen.sum from the project root dir
+// and validates them (see ParseManifest and ParseSums).
 func LoadManifest(dir string) (*Manifest, error) {
 	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -74,29 +92,454 @@ func LoadManifest(dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m Manifest
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%s: %v; fix the file or restore it from version control", ManifestFile, err)
+	sums, err := os.ReadFile(filepath.Join(dir, SumFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	m, err := ParseManifest(data)
+	var bad *ManifestError
+	if errors.As(err, &bad) {
+		// Report the problems of both files at once.
+		bad.Problems = append(bad.Problems, ParseSums(sums, map[string]string{})...)
+		return nil, bad
+	} else if err != nil {
+		return nil, err
+	}
+	if problems := ParseSums(sums, m.Files); len(problems) > 0 {
+		return nil, &ManifestError{problems}
+	}
+	return m, nil
+}
+
+// ManifestProblem is one thing wrong in a manifest, at a line of the file
+// (0 when the YAML parser gives none).
+type ManifestProblem struct {
+	File string // ManifestFile when empty
+	Line int
+	Msg  string
+}
+
+// Source is the file the problem is in.
+func (p ManifestProblem) Source() string {
+	if p.File == "" {
+		return ManifestFile
+	}
+	return p.File
+}
+
+func (p ManifestProblem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.Source(), p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.Source(), p.Msg)
+}
+
+// ManifestError is a manifest that cannot be used. Error names the first
+// problem; modgen check lists them all.
+type ManifestError struct{ Problems []ManifestProblem }
+
+func (e *ManifestError) Error() string {
+	more := ""
+	if n := len(e.Problems) - 1; n > 0 {
+		more = fmt.Sprintf(" (and %d more problem(s): modgen check lists them)", n)
+	}
+	return fmt.Sprintf("%s%s; fix %s or restore it from version control", e.Problems[0], more, e.Problems[0].Source())
+}
+
+// ParseSums adds the "path hash" lines of a modgen.sum to files, checking
+// each path and hash as ParseManifest does.
+func ParseSums(data []byte, files map[string]string) []ManifestProblem {
+	var problems []ManifestProblem
+	for n := 1; len(data) > 0; n++ {
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte("\n"))
+		text := strings.TrimSuffix(string(line), "\r")
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		path, hash, ok := cutLast(text, " ")
+		if !ok {
+			problems = append(problems, ManifestProblem{SumFile, n, fmt.Sprintf("%q: expected a path and a hash", text)})
+			continue
+		}
+		if msg := checkRecord(path, hash, files); msg != "" {
+			problems = append(problems, ManifestProblem{SumFile, n, msg})
+			continue
+		}
+		files[path] = hash
+	}
+	return problems
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}
+
+// checkRecord validates one recorded hash, returning what is wrong or "".
+func checkRecord(path, hash string, files map[string]string) string {
+	if err := CheckRelPath(path); err != nil {
+		return fmt.Sprintf("%q: %v", path, err)
+	}
+	if _, dup := files[path]; dup {
+		return fmt.Sprintf("%q is listed twice", path)
+	}
+	if !validHash(hash) {
+		return fmt.Sprintf("%q: %q is not a hash modgen writes (sha256: and 64 hex digits)", path, hash)
+	}
+	return ""
+}
+
+// MarshalSums renders modgen.sum: one "path hash" line per file, sorted.
+func (m *Manifest) MarshalSums() []byte {
+	paths := slices.Sorted(maps.Keys(m.Files))
+	var buf bytes.Buffer
+	buf.Grow(len(paths) * 120)
+	for _, p := range paths {
+		buf.WriteString(p)
+		buf.WriteByte(' ')
+		buf.WriteString(m.Files[p])
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes()
+}
+
+// manifestDoc is the manifest as decoded. files (schema 1) stays a YAML
+// node, read by hand, because the decoder's duplicate-key check is
+// quadratic in the number of keys.
+type manifestDoc struct {
+	Manifest `yaml:",inline"`
+	Files    yaml.Node `yaml:"files"`
+}
+
+// ParseManifest decodes and validates a manifest, in time linear in its
+// size: known fields only, schema version, module path, module names valid
+// and unique, entities valid, every dependency known, no cycle, ports valid
+// and unique, every recorded path clean, relative and inside the project,
+// every hash well-formed.
+func ParseManifest(data []byte) (*Manifest, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &ManifestError{yamlProblems(err)}
+	}
+	if len(root.Content) == 0 {
+		return nil, &ManifestError{[]ManifestProblem{{Msg: "the file is empty"}}}
+	}
+	if problems := unknownFields(root.Content[0], reflect.TypeFor[manifestDoc]()); len(problems) > 0 {
+		return nil, &ManifestError{problems}
+	}
+	var doc manifestDoc
+	if err := root.Decode(&doc); err != nil {
+		return nil, &ManifestError{yamlProblems(err)}
+	}
+	m := &doc.Manifest
+	problems := validateManifest(m, &root)
+	m.Files = map[string]string{}
+	problems = append(problems, decodeFiles(&doc.Files, m.Files)...)
+	if len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b ManifestProblem) int { return a.Line - b.Line })
+		return nil, &ManifestError{problems}
+	}
+	if m.Schema == 0 {
+		m.Schema = ManifestSchema
+	}
+	return m, nil
+}
+
+// yamlProblems turns the parser's and decoder's errors ("yaml: line 3:
+// ...") into problems, without the Go type names they mention.
+func yamlProblems(err error) []ManifestProblem {
+	msgs := []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	if te, ok := err.(*yaml.TypeError); ok {
+		msgs = te.Errors
+	}
+	var problems []ManifestProblem
+	for _, msg := range msgs {
+		line := 0
+		if _, err := fmt.Sscanf(msg, "line %d:", &line); err == nil {
+			msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+		}
+		msg = goTypeName.ReplaceAllString(msg, "")
+		problems = append(problems, ManifestProblem{Line: line, Msg: msg})
+	}
+	return problems
+}
+
+var goTypeName = regexp.MustCompile(` (in|into) (type )?[\w.\[\]*]+\.[\w\[\]]+`)
+
+// unknownFields reports the keys of mapping n, and of the mappings below
+// it, that the Go type t (a struct with yaml tags) does not declare.
+func unknownFields(n *yaml.Node, t reflect.Type) []ManifestProblem {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	if n.Kind == yaml.SequenceNode {
+		var problems []ManifestProblem
+		for _, item := range n.Content {
+			problems = append(problems, unknownFields(item, t)...)
+		}
+		return problems
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	fields := yamlFields(t)
+	var problems []ManifestProblem
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		ft, ok := fields[k.Value]
+		if !ok {
+			problems = append(problems, ManifestProblem{Line: k.Line, Msg: fmt.Sprintf("unknown field %q; remove it (this modgen knows %s)", k.Value, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))})
+			continue
+		}
+		problems = append(problems, unknownFields(n.Content[i+1], ft)...)
+	}
+	return problems
+}
+
+// yamlFields maps the YAML keys of struct t (inline fields flattened) to
+// their types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	fields := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		tag := f.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		switch {
+		case name == "-":
+		case opts == "inline":
+			maps.Copy(fields, yamlFields(f.Type))
+		case f.Type == reflect.TypeFor[yaml.Node]():
+			fields[name] = reflect.TypeFor[string]() // read by hand
+		default:
+			fields[name] = f.Type
+		}
+	}
+	return fields
+}
+
+func decodeFiles(n *yaml.Node, files map[string]string) []ManifestProblem {
+	var problems []ManifestProblem
+	switch {
+	case n.Kind == 0 || n.Tag == "!!null":
+		return nil
+	case n.Kind != yaml.MappingNode:
+		return []ManifestProblem{{Line: n.Line, Msg: "files: expected a mapping of paths to hashes"}}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || v.Kind != yaml.ScalarNode {
+			problems = append(problems, ManifestProblem{Line: k.Line, Msg: "files: expected path: hash"})
+			continue
+		}
+		if msg := checkRecord(k.Value, v.Value, files); msg != "" {
+			problems = append(problems, ManifestProblem{Line: k.Line, Msg: "files: " + msg})
+			continue
+		}
+		files[k.Value] = v.Value
+	}
+	return problems
+}
+
+func validHash(h string) bool {
+	hex, ok := strings.CutPrefix(h, "sha256:")
+	if !ok || len(hex) != 64 {
+		return false
+	}
+	for _, c := range hex {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// validateManifest checks everything but files; root is the parsed YAML,
+// for line numbers.
+func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
+	var problems []ManifestProblem
+	add := func(line int, format string, args ...any) {
+		problems = append(problems, ManifestProblem{Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	top := mappingValue(root, "")
+	if m.Schema > ManifestSchema {
+		add(lineOf(mappingValue(top, "schema")), "schema %d is newer than this modgen reads (%d); upgrade modgen", m.Schema, ManifestSchema)
+		return problems // the rest may mean something else in a newer schema
+	}
+	if m.Schema < 0 {
+		add(lineOf(mappingValue(top, "schema")), "schema %d: not a schema version", m.Schema)
 	}
 	if m.Module == "" {
-		return nil, fmt.Errorf("%s: the module path is missing; add `module: <go module path>`", ManifestFile)
+		add(0, "the module path is missing; add `module: <go module path>`")
+	} else if err := ValidateModulePath(m.Module); err != nil {
+		add(lineOf(mappingValue(top, "module")), "%v", err)
 	}
-	if m.Files == nil {
-		m.Files = map[string]string{}
+	if m.Name != "" {
+		if err := ValidateName("project", m.Name); err != nil {
+			add(lineOf(mappingValue(top, "name")), "%v", err)
+		}
 	}
-	return &m, nil
+	mods := mappingValue(top, "modules")
+	line := func(i int, key string) int {
+		if mods == nil || i >= len(mods.Content) {
+			return 0
+		}
+		if k := mappingKey(mods.Content[i], key); k != nil {
+			return k.Line
+		}
+		return mods.Content[i].Line
+	}
+	index := make(map[string]int, len(m.Modules))
+	ports := map[int]string{}
+	for i, mod := range m.Modules {
+		if err := ValidateName("module", mod.Name); err != nil {
+			add(line(i, "name"), "%v", err)
+			continue
+		}
+		if j, dup := index[mod.Name]; dup {
+			add(line(i, "name"), "module %q is listed twice (also at line %d)", mod.Name, line(j, "name"))
+			continue
+		}
+		index[mod.Name] = i
+		if err := validateEntity(mod.Entity); err != nil {
+			add(line(i, "entity"), "module %q: %v", mod.Name, err)
+		}
+		if x := mod.Extracted; x != nil {
+			if x.Port < 1 || x.Port > 65535 {
+				add(line(i, "extracted"), "module %q: port %d is not a TCP port (1 to 65535)", mod.Name, x.Port)
+			} else if other, dup := ports[x.Port]; dup {
+				add(line(i, "extracted"), "module %q: port %d is also the port of module %s", mod.Name, x.Port, other)
+			} else {
+				ports[x.Port] = mod.Name
+			}
+		}
+	}
+	for i, mod := range m.Modules {
+		if index[mod.Name] != i {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, d := range mod.DependsOn {
+			switch _, ok := index[d]; {
+			case d == mod.Name:
+				add(line(i, "depends_on"), "module %q depends on itself", mod.Name)
+			case !ok:
+				add(line(i, "depends_on"), "module %q depends on unknown module %q", mod.Name, d)
+			case seen[d]:
+				add(line(i, "depends_on"), "module %q lists dependency %q twice", mod.Name, d)
+			}
+			seen[d] = true
+		}
+	}
+	if len(problems) == 0 {
+		if cycle := findCycle(m.Modules); cycle != nil {
+			add(line(index[cycle[0]], "depends_on"), "dependency cycle: %s; a module cannot depend on a module that depends on it", strings.Join(cycle, " → "))
+		}
+	}
+	return problems
+}
+
+// findCycle returns a dependency cycle as the path of module names (first
+// and last equal), or nil. Every dependency is known. Depth-first, each
+// module visited once.
+func findCycle(mods []Module) []string {
+	deps := make(map[string][]string, len(mods))
+	for _, m := range mods {
+		deps[m.Name] = m.DependsOn
+	}
+	const (
+		unvisited = iota
+		onPath
+		done
+	)
+	state := make(map[string]int, len(mods))
+	var path []string
+	var visit func(string) []string
+	visit = func(n string) []string {
+		state[n] = onPath
+		path = append(path, n)
+		for _, d := range deps[n] {
+			switch state[d] {
+			case onPath:
+				i := slices.Index(path, d)
+				return append(slices.Clone(path[i:]), d)
+			case unvisited:
+				if c := visit(d); c != nil {
+					return c
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		state[n] = done
+		return nil
+	}
+	names := make([]string, 0, len(mods))
+	for _, m := range mods {
+		names = append(names, m.Name)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if state[n] == unvisited {
+			if c := visit(n); c != nil {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// mappingKey returns the node of key in mapping n, or nil.
+func mappingKey(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i]
+		}
+	}
+	return nil
+}
+
+// mappingValue returns the value of key in a mapping node, or the mapping
+// of a document node when key is "", or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil
+		}
+		n = n.Content[0]
+	}
+	if key == "" || n.Kind != yaml.MappingNode {
+		if key == "" {
+			return n
+		}
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // Marshal renders the manifest deterministically, with a header comment.
 func (m *Manifest) Marshal() []byte {
 	var buf bytes.Buffer
 	buf.WriteString("# modgen manifest: the project's modules and their dependencies.\n")
-	buf.WriteString("# modgen rewrites this file; the `files` hashes tell it which scaffolded files you edited.\n")
+	buf.WriteString("# modgen rewrites this file; modgen.sum records the scaffolded files it wrote, to tell which you edited.\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	c := *m
+	c.Schema = ManifestSchema
 	c.Modules = slices.Clone(m.Modules)
 	slices.SortFunc(c.Modules, func(a, b Module) int { return strings.Compare(a.Name, b.Name) })
 	if err := enc.Encode(&c); err != nil {
@@ -104,4 +547,12 @@ func (m *Manifest) Marshal() []byte {
 	}
 	_ = enc.Close()
 	return buf.Bytes()
+}
+
+// lineOf is the line of n, or 0 for a missing node.
+func lineOf(n *yaml.Node) int {
+	if n == nil {
+		return 0
+	}
+	return n.Line
 }

@@ -130,35 +130,9 @@ func known(m *Manifest) string {
 }
 
 // cycleWith returns a dependency cycle through name if name depended on
-// deps, as the path of module names, or nil.
+// deps, as the path of module names, or nil. The manifest itself is
+// acyclic (ParseManifest checks), so any cycle goes through name.
 func (p *Project) cycleWith(name string, deps []string) []string {
-	edges := map[string][]string{}
-	for _, m := range p.Manifest.Modules {
-		edges[m.Name] = m.DependsOn
-	}
-	edges[name] = deps
-	// Depth-first search from each dependency back to name.
-	var path []string
-	seen := map[string]bool{}
-	var walk func(string) bool
-	walk = func(n string) bool {
-		path = append(path, n)
-		if n == name && len(path) > 1 {
-			return true
-		}
-		if !seen[n] {
-			seen[n] = true
-			for _, d := range edges[n] {
-				if walk(d) {
-					return true
-				}
-			}
-		}
-		path = path[:len(path)-1]
-		return false
-	}
-	if walk(name) {
-		return path
-	}
-	return nil
+	mods := slices.DeleteFunc(slices.Clone(p.Manifest.Modules), func(m Module) bool { return m.Name == name })
+	return findCycle(append(mods, Module{Name: name, DependsOn: deps}))
 }

@@ -266,7 +266,8 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 	m := *p.Manifest
 	m.Files = next
 	m.Modgen = Version
-	plan.Add(File{Path: ManifestFile, Content: m.Marshal(), Owner: Merged, Template: "manifest"})
+	plan.Add(File{Path: ManifestFile, Content: m.Marshal(), Owner: Merged, Template: "manifest"},
+		File{Path: SumFile, Content: m.MarshalSums(), Owner: Merged, Template: "manifest hashes"})
 	changes, err := plan.Compare(p.Root, previous, force)
 	if err != nil {
 		return nil, err

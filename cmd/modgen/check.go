@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 
+	"github.com/modgen-dev/modgen/generator"
 	"github.com/modgen-dev/modgen/generator/archrules"
 	"github.com/modgen-dev/modgen/generator/check"
 	"github.com/spf13/cobra"
@@ -41,6 +45,10 @@ the entries that are fixed; --prune drops those from the file.`,
 				return usageError{fmt.Errorf("--baseline and --prune exclude each other: --baseline rewrites the whole baseline, fixed entries included")}
 			}
 			p, err := g.project()
+			var bad *generator.ManifestError
+			if errors.As(err, &bad) {
+				return manifestProblems(g.stdout, format, bad)
+			}
 			if err != nil {
 				return err
 			}
@@ -97,6 +105,34 @@ the entries that are fixed; --prune drops those from the file.`,
 	f.BoolVar(&baseline, "baseline", false, "write the current violations to "+archrules.BaselineFile+"; later runs fail only on new ones")
 	f.BoolVar(&prune, "prune", false, "remove the entries that are fixed from "+archrules.BaselineFile)
 	return cmd
+}
+
+// manifestProblems reports every problem of a manifest that cannot be used:
+// the module rules need a valid one.
+func manifestProblems(w io.Writer, format string, bad *generator.ManifestError) error {
+	if format == check.FormatJSON {
+		type problem struct {
+			File    string `json:"file"`
+			Line    int    `json:"line,omitempty"`
+			Message string `json:"message"`
+		}
+		var out struct {
+			Manifest []problem `json:"manifest"`
+		}
+		for _, p := range bad.Problems {
+			out.Manifest = append(out.Manifest, problem{p.Source(), p.Line, p.Msg})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range bad.Problems {
+			fmt.Fprintln(w, p)
+		}
+	}
+	return fmt.Errorf("check: %d problem(s) in the manifest; fix them, then run modgen check again for the module rules", len(bad.Problems))
 }
 
 func entries(n int) string {

@@ -26,11 +26,11 @@ name: loja
 database: sqlite
 modules:
   - name: estoque
-    entity: produto
+    entity: Produto
     extracted:
       port: 50051
   - name: pedidos
-    entity: pedido
+    entity: Pedido
     depends_on: [estoque]
 files: {}
 `,
