@@ -151,9 +151,8 @@ func (w Writer) Write(changes []Change) error {
 	}
 	// Committed. Whatever is left in staging (the backups) is cleaned here or
 	// by the next command; a failure now does not make the command fail.
-	if err := w.FS.SyncDir(state); err == nil {
-		w.cleanStaging()
-	}
+	w.FS.SyncDir(state)
+	w.cleanStaging()
 	return nil
 }
 
