@@ -32,7 +32,8 @@ func IsLock(rel string) bool {
 }
 
 // Read returns every file below root, by slash path relative to root, except
-// modgen's lock files.
+// modgen's lock files. A symbolic link is not followed: its content is
+// "symlink to TARGET".
 func Read(t testing.TB, root string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
@@ -48,6 +49,11 @@ func Read(t testing.TB, root string) map[string][]byte {
 		if IsLock(rel) {
 			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			files[rel] = []byte("symlink to " + target)
+			return err
+		}
 		b, err := os.ReadFile(p)
 		files[rel] = b
 		return err
@@ -56,4 +62,31 @@ func Read(t testing.TB, root string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// Copy copies every file and folder below src into dst, keeping modes.
+func Copy(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(target, info.Mode().Perm())
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, info.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
