@@ -3,8 +3,13 @@ package generator
 import (
 	"fmt"
 	"go/token"
+	"go/types"
+	"io/fs"
 	"strings"
+	"sync"
 	"unicode"
+
+	"github.com/modgen-dev/modgen/templates"
 
 	"golang.org/x/mod/module"
 )
@@ -17,24 +22,11 @@ const (
 )
 
 // reserved maps names that cannot be a project or module name to the reason,
-// a format whose argument is the name.
+// a format whose argument is the name. Go keywords and predeclared
+// identifiers are rejected from the toolchain's own tables (go/token,
+// go/types), not listed here. TestReservedCoversTemplateImports keeps the
+// imported names in step with what the templates emit.
 var reserved = map[string]string{
-	// Predeclared identifiers: a package with such a name shadows them.
-	"any": predeclared, "bool": predeclared, "byte": predeclared,
-	"comparable": predeclared, "complex64": predeclared, "complex128": predeclared,
-	"error": predeclared, "float32": predeclared, "float64": predeclared,
-	"int": predeclared, "int8": predeclared, "int16": predeclared,
-	"int32": predeclared, "int64": predeclared, "rune": predeclared,
-	"string": predeclared, "uint": predeclared, "uint8": predeclared,
-	"uint16": predeclared, "uint32": predeclared, "uint64": predeclared,
-	"uintptr": predeclared, "true": predeclared, "false": predeclared,
-	"iota": predeclared, "nil": predeclared, "append": predeclared,
-	"cap": predeclared, "clear": predeclared, "close": predeclared,
-	"complex": predeclared, "copy": predeclared, "delete": predeclared,
-	"imag": predeclared, "len": predeclared, "make": predeclared,
-	"max": predeclared, "min": predeclared, "new": predeclared,
-	"panic": predeclared, "print": predeclared, "println": predeclared,
-	"real": predeclared, "recover": predeclared,
 	// Folders with a meaning in a Go project or in the generated layout.
 	"internal": folder, "cmd": folder, "pkg": folder,
 	"api": folder, "app": folder, "vendor": folder,
@@ -57,6 +49,19 @@ var reserved = map[string]string{
 	"codes": imported, "status": imported,
 	"metadata": imported, "proto3": imported,
 	"sort": imported, "slices": imported,
+	"atomic": imported, "timestamppb": imported,
+	"parser": imported, "token": imported,
+	"fs": imported, "filepath": imported,
+	"bytes": imported, "url": imported,
+	"health": imported, "path": imported,
+	"utf8": imported, "rand": imported,
+	"keepalive": imported, "connectivity": imported,
+	"syscall": imported, "runtime": imported,
+	"insecure": imported, "errdetails": imported,
+	"fstest": imported, "hex": imported,
+	"protoadapt": imported, "protoimpl": imported,
+	"protoreflect": imported, "reflection": imported,
+	"unsafe": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
@@ -88,14 +93,67 @@ func ValidateName(kind, name string) error {
 	if token.IsKeyword(name) {
 		return fmt.Errorf("%s %q: a Go keyword cannot be a package name; try %q", kind, name, alternative(name))
 	}
+	if types.Universe.Lookup(name) != nil {
+		return fmt.Errorf("%s %q: %s; try %q", kind, name, fmt.Sprintf(predeclared, name), alternative(name))
+	}
 	if why, ok := reserved[name]; ok {
 		return fmt.Errorf("%s %q: %s; try %q", kind, name, fmt.Sprintf(why, name), alternative(name))
 	}
 	if len(name) > 64 {
 		return fmt.Errorf("%s %q: a name is at most 64 characters; try %q", kind, name, name[:64])
 	}
+	if err := checkNamePaths(name); err != nil {
+		return fmt.Errorf("%s %q: %v; try %q", kind, name, err, alternative(name))
+	}
 	return nil
 }
+
+// checkNamePaths runs the Go toolchain's checks (golang.org/x/mod/module) on
+// every import path and file path modgen writes from a module name: those
+// rules include names that some operating systems reserve ("con", "aux",
+// "nul", "com1"...).
+func checkNamePaths(name string) error {
+	imports, files := namePaths(name)
+	for _, p := range imports {
+		if err := module.CheckImportPath("example.com/project/" + p); err != nil {
+			return fmt.Errorf("%s would not be a valid Go import path (%v)", p, unwrapPathError(err))
+		}
+	}
+	for _, p := range files {
+		if err := module.CheckFilePath(p); err != nil {
+			return fmt.Errorf("%s would not be a valid file path in a Go module (%v)", p, unwrapPathError(err))
+		}
+	}
+	return nil
+}
+
+// namePaths lists the import paths (relative to the project's module path)
+// and file paths that modgen derives from a module name: the module's
+// package and files from the module templates, and what extraction adds.
+func namePaths(name string) (imports, files []string) {
+	dir := "internal/" + name
+	imports = []string{dir, dir + "/domain", dir + "/" + name + "pb", dir + "/" + name + "grpc", "cmd/" + name}
+	for _, f := range templateFiles("module") {
+		files = append(files, dir+"/"+f)
+	}
+	files = append(files, "proto/"+name+"/v1/"+name+".proto", dir+"/"+name+"pb/"+name+".pb.go", "cmd/"+name+"/main.go")
+	return imports, files
+}
+
+// templateFiles lists the files a template tree renders, relative to its
+// root, without the .tmpl suffix.
+var templateFiles = sync.OnceValue(func() func(string) []string {
+	trees := map[string][]string{}
+	fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		tree, rel, _ := strings.Cut(p, "/")
+		trees[tree] = append(trees[tree], strings.TrimSuffix(rel, ".tmpl"))
+		return nil
+	})
+	return func(tree string) []string { return trees[tree] }
+})()
 
 // suggest derives a valid name from an invalid one: it folds common accented
 // letters, lower-cases, drops everything else and makes sure a letter leads.
@@ -119,7 +177,7 @@ func suggest(name string) string {
 	if s == "" {
 		return "estoque"
 	}
-	if token.IsKeyword(s) || reserved[s] != "" {
+	if token.IsKeyword(s) || reserved[s] != "" || types.Universe.Lookup(s) != nil || checkNamePaths(s) != nil {
 		s = alternative(s)
 	}
 	return s
@@ -133,7 +191,7 @@ func alternative(name string) string {
 		candidates = []string{"app" + name}
 	}
 	for _, c := range candidates {
-		if !token.IsKeyword(c) && reserved[c] == "" {
+		if !token.IsKeyword(c) && reserved[c] == "" && types.Universe.Lookup(c) == nil && checkNamePaths(c) == nil {
 			return c
 		}
 	}

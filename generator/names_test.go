@@ -1,9 +1,18 @@
 package generator
 
 import (
+	"go/parser"
+	"go/token"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/tools/txtar"
 )
 
 func TestValidateName(t *testing.T) {
@@ -67,15 +76,17 @@ func TestValidateModulePath(t *testing.T) {
 // accepted name is a plain lower-case ASCII identifier, and that every
 // rejection is one line whose suggestion is itself valid.
 func FuzzValidateName(f *testing.F) {
-	for _, s := range []string{"estoque", "type", "../x", "notificações", "1abc", "", "Pedidos", "a/b", "http", "errors", "x\ny"} {
+	for _, s := range []string{"estoque", "faturas", "type", "../x", "notificações", "1abc", "", "Pedidos", "a/b", "http", "errors", "x\ny", "con", "com1", "min", "a1"} {
 		f.Add(s)
 	}
+	root := seedProject(f)
 	f.Fuzz(func(t *testing.T, name string) {
 		err := ValidateName("module", name)
 		if err == nil {
 			if !validShape(name) {
 				t.Fatalf("accepted %q", name)
 			}
+			checkModulePaths(t, root, name)
 			return
 		}
 		msg := err.Error()
@@ -91,6 +102,46 @@ func FuzzValidateName(f *testing.F) {
 	})
 }
 
+// checkModulePaths plans module name in the project at root and checks
+// every file path of the plan, and every import path of its Go files, with
+// the Go toolchain's rules.
+func checkModulePaths(t *testing.T, root, name string) {
+	m, err := LoadManifest(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Project{Root: root, Manifest: m}
+	opts := AddModuleOptions{Name: name, DependsOn: []string{"estoque"}}
+	if existing := m.Find(name); existing != nil {
+		opts.DependsOn = existing.DependsOn
+	}
+	plan, err := p.AddModule(opts)
+	if err != nil {
+		t.Fatalf("accepted %q, then AddModule: %v", name, err)
+	}
+	if _, err := p.Finish(plan, false); err != nil {
+		t.Fatalf("accepted %q, then Finish: %v", name, err)
+	}
+	for _, f := range plan.Files {
+		if err := module.CheckFilePath(f.Path); err != nil {
+			t.Fatalf("accepted %q, which gives file path %s: %v", name, f.Path, err)
+		}
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f.Path, f.Content, parser.ImportsOnly)
+		if err != nil {
+			t.Fatalf("accepted %q: %s: %v", name, f.Path, err)
+		}
+		for _, imp := range file.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if err := module.CheckImportPath(p); err != nil {
+				t.Fatalf("accepted %q, which gives import path %s in %s: %v", name, p, f.Path, err)
+			}
+		}
+	}
+}
+
 func validShape(name string) bool {
 	if name == "" || len(name) > 64 || name[0] < 'a' || name[0] > 'z' {
 		return false
@@ -101,4 +152,71 @@ func validShape(name string) bool {
 		}
 	}
 	return true
+}
+
+func TestValidateNameToolchainRules(t *testing.T) {
+	for name, want := range map[string]string{
+		"con":     `module "con": internal/con would not be a valid Go import path ("con" disallowed as path element component on Windows); try "cons"`,
+		"aux":     `"aux" disallowed as path element component on Windows`,
+		"com1":    `"com1" disallowed as path element component on Windows`,
+		"lpt9":    `"lpt9" disallowed as path element component on Windows`,
+		"min":     `module "min": shadows the predeclared Go identifier min; try "mins"`,
+		"uintptr": `shadows the predeclared Go identifier uintptr`,
+	} {
+		err := ValidateName("module", name)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateName(%q) = %v; want %q", name, err, want)
+		}
+	}
+	if files := templateFiles("module"); !slices.Contains(files, "api.go") || len(files) < 8 {
+		t.Errorf("templateFiles(module) = %v; want the module templates", files)
+	}
+}
+
+// TestReservedCoversTemplateImports reads every Go file of the golden
+// scenarios (the complete output of the templates and of extraction) and
+// checks that no module name could clash with a package the output
+// imports: each imported package name is rejected by ValidateName.
+func TestReservedCoversTemplateImports(t *testing.T) {
+	goldens, _ := filepath.Glob("../testdata/golden/*.txtar")
+	if len(goldens) == 0 {
+		t.Fatal("no golden scenarios")
+	}
+	names := map[string]string{}
+	for _, g := range goldens {
+		ar, err := txtar.ParseFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			if !strings.HasSuffix(f.Name, ".go") {
+				continue
+			}
+			file, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Data, parser.ImportsOnly)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", g, f.Name, err)
+			}
+			for _, imp := range file.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				if strings.Contains(p, "/acme/loja/") {
+					continue // the project's own packages: named after modules or fixed folders
+				}
+				name := path.Base(p)
+				if imp.Name != nil {
+					name = imp.Name.Name
+				} else if v := strings.TrimPrefix(name, "v"); v != name && strings.Trim(v, "0123456789") == "" {
+					name = path.Base(path.Dir(p)) // example.com/x/v3 is package x
+				}
+				names[name] = f.Name
+			}
+		}
+	}
+	for name, file := range names {
+		if name == "_" || name == "." || !validShape(name) {
+			continue
+		}
+		if ValidateName("module", name) == nil {
+			t.Errorf("module name %q is accepted, yet the generated %s imports a package of that name", name, file)
+		}
+	}
 }
