@@ -67,7 +67,7 @@ the entries that are fixed; --prune drops those from the file.`,
 			case baseline && g.dryRun:
 				fmt.Fprintf(notes, "dry run: would write %s to %s\n", entries(len(r.Violations)), archrules.BaselineFile)
 			case baseline:
-				changed, err := check.WriteBaseline(p.Root, r.Violations)
+				changed, err := writeBaseline(p, check.Baseline(r.Violations))
 				if err != nil {
 					return err
 				}
@@ -84,8 +84,11 @@ the entries that are fixed; --prune drops those from the file.`,
 			case prune && g.dryRun:
 				fmt.Fprintf(notes, "dry run: would remove %s (fixed) from %s\n", entries(len(r.Fixed)), archrules.BaselineFile)
 			case prune:
-				n, err := check.Prune(p.Root, r)
+				data, n, err := check.Prune(r)
 				if err != nil {
+					return err
+				}
+				if _, err := writeBaseline(p, data); err != nil {
 					return err
 				}
 				fmt.Fprintf(notes, "removed %s (fixed) from %s\n", entries(n), archrules.BaselineFile)
@@ -105,6 +108,21 @@ the entries that are fixed; --prune drops those from the file.`,
 	f.BoolVar(&baseline, "baseline", false, "write the current violations to "+archrules.BaselineFile+"; later runs fail only on new ones")
 	f.BoolVar(&prune, "prune", false, "remove the entries that are fixed from "+archrules.BaselineFile)
 	return cmd
+}
+
+// writeBaseline writes the baseline file through the plan, like every file
+// modgen writes (confined, journaled, skipped when unchanged), and reports
+// whether it changed.
+func writeBaseline(p *generator.Project, data []byte) (bool, error) {
+	plan := &generator.Plan{Files: []generator.File{{Path: archrules.BaselineFile, Content: data, Owner: generator.Merged, Template: "baseline"}}}
+	changes, err := plan.Compare(p.Root, p.Manifest.Files, false)
+	if err != nil {
+		return false, err
+	}
+	if err := p.Write(changes); err != nil {
+		return false, err
+	}
+	return generator.Count(changes, generator.Unchanged) == 0, nil
 }
 
 // manifestProblems reports every problem of a manifest that cannot be used:

@@ -7,12 +7,8 @@ package check
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/modgen-dev/modgen/generator/archrules"
 )
@@ -138,56 +134,21 @@ func (r *Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown report format %q; use %s or %s", format, FormatText, FormatJSON)
 }
 
-// WriteBaseline writes vs as the baseline of the project at root, replacing
-// any previous one. It reports whether the file changed; an unchanged file
-// is not rewritten.
-func WriteBaseline(root string, vs []archrules.Violation) (bool, error) {
-	return writeBaseline(root, archrules.BaselineOf(vs))
+// Baseline renders vs as the content of a baseline file
+// (archrules.BaselineFile). The command writes it through the plan, like
+// every file modgen writes.
+func Baseline(vs []archrules.Violation) []byte {
+	return archrules.MarshalBaseline(archrules.BaselineOf(vs))
 }
 
-// Prune removes the fixed entries of r from the baseline at root, keeping
-// the accepted ones and adding no new ones, and clears r.Fixed. It returns
-// the number of entries removed.
-func Prune(root string, r *Report) (int, error) {
+// Prune returns the baseline without the fixed entries of r, keeping the
+// accepted ones and adding no new ones, and clears r.Fixed. It returns the
+// new content and the number of entries removed.
+func Prune(r *Report) ([]byte, int, error) {
 	if !r.HasBaseline {
-		return 0, fmt.Errorf("check --prune: no %s in %s; write one with modgen check --baseline", archrules.BaselineFile, root)
-	}
-	if _, err := writeBaseline(root, archrules.BaselineOf(r.Known)); err != nil {
-		return 0, err
+		return nil, 0, fmt.Errorf("check --prune: no %s; write one with modgen check --baseline", archrules.BaselineFile)
 	}
 	n := len(r.Fixed)
 	r.Fixed = nil
-	return n, nil
-}
-
-func writeBaseline(root string, entries []archrules.BaselineEntry) (bool, error) {
-	path := filepath.Join(root, archrules.BaselineFile)
-	data := archrules.MarshalBaseline(entries)
-	old, err := os.ReadFile(path)
-	if err == nil && bytes.Equal(old, data) {
-		return false, nil
-	}
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return false, err
-	}
-	// Write a sibling, then rename: a failed write leaves the old baseline.
-	tmp, err := os.CreateTemp(root, ".modgen-baseline-*.json")
-	if err != nil {
-		return false, fmt.Errorf("write %s: %v", archrules.BaselineFile, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return false, fmt.Errorf("write %s: %v", archrules.BaselineFile, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return false, fmt.Errorf("write %s: %v", archrules.BaselineFile, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return false, fmt.Errorf("write %s: %v", archrules.BaselineFile, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return false, fmt.Errorf("write %s: %v", archrules.BaselineFile, err)
-	}
-	return true, nil
+	return archrules.MarshalBaseline(archrules.BaselineOf(r.Known)), n, nil
 }
