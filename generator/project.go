@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/modgen-dev/modgen/generator/archrules"
 	"github.com/modgen-dev/modgen/templates"
@@ -68,6 +69,15 @@ func Open(dir string) (*Project, error) {
 
 func (p *Project) lockAndRecover() error {
 	lock, err := LockProject(p.Root)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		// A project modgen cannot write to (a read-only checkout): no
+		// command can write there either, so check and graph run unlocked,
+		// and a command that writes fails on its first write.
+		if exists(filepath.Join(p.Root, StateDir, journalFile)) {
+			return fmt.Errorf("an interrupted modgen command left %s, and the project is read-only: make it writable and run modgen again to recover", filepath.Join(StateDir, journalFile))
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}

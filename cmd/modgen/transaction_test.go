@@ -301,3 +301,27 @@ func TestSymlinkConfinement(t *testing.T) {
 		}
 	})
 }
+
+// TestReadOnlyProject: check and graph work in a project modgen cannot
+// write to (no lock can be taken there, and none is needed); a command that
+// writes fails with one line and leaves the tree as it was. The project
+// root is made immutable (chattr +i, which binds root too).
+func TestReadOnlyProject(t *testing.T) {
+	root := seedProject(t)
+	os.RemoveAll(filepath.Join(root, generator.StateDir))
+	if out, err := exec.Command("chattr", "+i", root).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i: %v: %s (needs root and a filesystem with attributes)", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", root).Run() })
+	before := testtree.Read(t, root)
+	if code, _, stderr := modgen(t, root, "graph"); code != 0 {
+		t.Fatalf("graph: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := modgen(t, root, "add", "module", "clientes")
+	if code != 1 || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "operation not permitted") {
+		t.Fatalf("add module: exit %d: %q; want one line naming the refused write", code, stderr)
+	}
+	if !sameTree(before, testtree.Read(t, root)) {
+		t.Error("the tree changed")
+	}
+}
