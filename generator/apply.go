@@ -50,6 +50,9 @@ func (c Change) mode() fs.FileMode {
 // with the disk and apply.
 type Plan struct {
 	Files []File
+	// Manifest is the manifest as the command leaves it, applied with the
+	// files (Finish renders it); nil when the command does not change it.
+	Manifest *Manifest
 }
 
 // Add appends files to the plan.

@@ -51,14 +51,19 @@ func BenchmarkAddModule(b *testing.B) {
 		b.Fatal(err)
 	}
 	apply(p, plan)
+	p.Close()
 	for _, m := range []string{"estoque", "notificacoes"} {
+		p, err := Open(filepath.Join(base, "loja"))
+		if err != nil {
+			b.Fatal(err)
+		}
 		plan, err := p.AddModule(AddModuleOptions{Name: m})
 		if err != nil {
 			b.Fatal(err)
 		}
 		apply(p, plan)
+		p.Close()
 	}
-	p.Close()
 	for i := 0; b.Loop(); i++ {
 		p, err := Open(filepath.Join(base, "loja"))
 		if err != nil {

@@ -86,7 +86,8 @@ func (p *Project) Extract(name string, port int) (*Plan, error) {
 		return nil, err
 	}
 	plan.Add(gomod, gosum)
-	mod.Extracted = &Extraction{Port: port}
+	plan.Manifest = p.Manifest.Clone()
+	plan.Manifest.Find(name).Extracted = &Extraction{Port: port}
 	return plan, nil
 }
 

@@ -11,8 +11,8 @@ import (
 // so a test can make any single step fail, or stop the world at any step as
 // a crash would, by wrapping it.
 type FS interface {
-	// WriteFile creates or truncates name, writes data and syncs it to
-	// stable storage before closing it.
+	// WriteFile creates or truncates name and writes data; Sync makes it
+	// durable.
 	WriteFile(name string, data []byte, perm fs.FileMode) error
 	// Mkdir creates one directory.
 	Mkdir(name string) error
@@ -20,9 +20,10 @@ type FS interface {
 	Rename(oldpath, newpath string) error
 	// Remove removes a file or an empty directory.
 	Remove(name string) error
-	// SyncDir makes the entries of directory name (creations, renames,
-	// removals) durable.
-	SyncDir(name string) error
+	// Sync makes the content of the named files, and the entries of the
+	// named directories, durable: written to stable storage, so that they
+	// survive a power loss.
+	Sync(names []string) error
 }
 
 // OS is the real filesystem.
@@ -36,9 +37,6 @@ func (osFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -54,17 +52,35 @@ func (osFS) Mkdir(name string) error              { return os.Mkdir(name, 0o755)
 func (osFS) Rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
 func (osFS) Remove(name string) error             { return os.Remove(name) }
 
-func (osFS) SyncDir(name string) error {
-	if runtime.GOOS == "windows" {
-		return nil // directories cannot be opened for syncing there; NTFS journals renames itself
+func (osFS) Sync(names []string) error {
+	if len(names) == 0 {
+		return nil
 	}
-	d, err := os.Open(name)
+	if syncFilesystem != nil {
+		// One flush of the whole filesystem costs less than one per file:
+		// a command syncs dozens of files and folders at each step.
+		return syncFilesystem(names[0])
+	}
+	for _, name := range names {
+		if err := syncOne(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncFilesystem, where the system has it (Linux's syncfs), makes every
+// file and folder of the filesystem holding name durable in one call.
+var syncFilesystem func(name string) error
+
+func syncOne(name string) error {
+	f, err := os.Open(name)
 	if err != nil {
 		return err
 	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() && runtime.GOOS == "windows" {
+		return nil // folders cannot be synced there; NTFS journals their entries
 	}
-	return err
+	return f.Sync()
 }

@@ -57,12 +57,12 @@ type Writer struct {
 // Write applies changes under the root with a commit protocol:
 //
 //  1. stage every new content, and a copy of every content it replaces, in
-//     .modgen/staging, each synced;
+//     .modgen/staging, and sync them;
 //  2. write the journal (.modgen/journal.json) and sync it: from here on a
 //     crash is undone by Recover;
 //  3. create the missing folders and rename every staged file onto its
 //     target, then sync the folders;
-//  4. remove the journal: the commit point.
+//  4. remove the journal and sync: the commit point.
 //
 // An error in any step undoes everything done so far and is returned naming
 // the path it happened on; the tree is then as it was before. Unchanged
@@ -113,8 +113,15 @@ func (w Writer) Write(changes []Change) error {
 			}
 		}
 	}
-	if err := w.FS.SyncDir(stage); err != nil {
-		return w.abort(fmt.Errorf("staging in %s: %w", stage, err))
+	staged := []string{stage}
+	for _, e := range j.Files {
+		staged = append(staged, w.abs(e.New))
+		if e.Old != "" {
+			staged = append(staged, w.abs(e.Old))
+		}
+	}
+	if err := w.FS.Sync(staged); err != nil {
+		return w.abort(fmt.Errorf("syncing the staged files: %w", err))
 	}
 	data, err := json.MarshalIndent(j, "", "\t")
 	if err != nil {
@@ -128,8 +135,8 @@ func (w Writer) Write(changes []Change) error {
 		return w.abort(fmt.Errorf("writing the journal: %w", err))
 	}
 	// The journal is in place: from here on, failures are undone from it.
-	if err := w.FS.SyncDir(state); err != nil {
-		return w.undo(&j, fmt.Errorf("writing the journal: %w", err))
+	if err := w.FS.Sync([]string{filepath.Join(state, journalFile), state}); err != nil {
+		return w.undo(&j, fmt.Errorf("syncing the journal: %w", err))
 	}
 	for _, d := range j.Dirs {
 		if err := w.FS.Mkdir(w.abs(d)); err != nil {
@@ -141,18 +148,18 @@ func (w Writer) Write(changes []Change) error {
 			return w.undo(&j, fmt.Errorf("writing %s: %w", e.Path, err))
 		}
 	}
-	for _, d := range j.parents() {
-		if err := w.FS.SyncDir(w.abs(d)); err != nil {
-			return w.undo(&j, fmt.Errorf("syncing folder %s: %w", d, err))
-		}
+	if err := w.FS.Sync(w.absAll(j.parents())); err != nil {
+		return w.undo(&j, fmt.Errorf("syncing the written folders: %w", err))
 	}
 	if err := w.FS.Remove(filepath.Join(state, journalFile)); err != nil {
 		return w.undo(&j, fmt.Errorf("committing (removing the journal): %w", err))
 	}
-	// Committed. Whatever is left in staging (the backups) is cleaned here or
-	// by the next command; a failure now does not make the command fail.
-	w.FS.SyncDir(state)
-	w.cleanStaging()
+	// Committed. The backups left in staging are removed once the removal
+	// of the journal is durable (a recovery needs them until then): here, or
+	// by the next command. A failure now does not make the command fail.
+	if err := w.FS.Sync([]string{state}); err == nil {
+		w.cleanStaging()
+	}
 	return nil
 }
 
@@ -216,18 +223,20 @@ func (w Writer) rollback(j *journal) error {
 			return fmt.Errorf("removing folder %s: %w", d, err)
 		}
 	}
+	var parents []string
 	for _, d := range j.parents() {
 		if exists(w.abs(d)) {
-			if err := w.FS.SyncDir(w.abs(d)); err != nil {
-				return fmt.Errorf("syncing folder %s: %w", d, err)
-			}
+			parents = append(parents, w.abs(d))
 		}
+	}
+	if err := w.FS.Sync(parents); err != nil {
+		return fmt.Errorf("syncing the restored folders: %w", err)
 	}
 	state := filepath.Join(w.Root, StateDir)
 	if err := w.FS.Remove(filepath.Join(state, journalFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the journal: %w", err)
 	}
-	if err := w.FS.SyncDir(state); err != nil {
+	if err := w.FS.Sync([]string{state}); err != nil {
 		return fmt.Errorf("syncing %s: %w", state, err)
 	}
 	w.cleanStaging()
@@ -321,6 +330,14 @@ func (w Writer) rel(abs string) string {
 }
 
 func (w Writer) abs(rel string) string { return filepath.Join(w.Root, filepath.FromSlash(rel)) }
+
+func (w Writer) absAll(rels []string) []string {
+	abs := make([]string, len(rels))
+	for i, r := range rels {
+		abs[i] = w.abs(r)
+	}
+	return abs
+}
 
 func exists(p string) bool {
 	_, err := os.Lstat(p)

@@ -68,11 +68,11 @@ func (f *faultFS) Remove(name string) error {
 	return OS.Remove(name)
 }
 
-func (f *faultFS) SyncDir(name string) error {
-	if err := f.step("syncdir", name); err != nil {
+func (f *faultFS) Sync(names []string) error {
+	if err := f.step("sync", strings.Join(names, " ")); err != nil {
 		return err
 	}
-	return OS.SyncDir(name)
+	return OS.Sync(names)
 }
 
 // copyTree copies the files and folders of src into a new folder.

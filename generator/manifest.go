@@ -77,6 +77,26 @@ func (m *Manifest) Find(name string) *Module {
 	return nil
 }
 
+// Clone returns a deep copy of m: a plan changes its copy of the manifest,
+// never the project's.
+func (m *Manifest) Clone() *Manifest {
+	c := *m
+	c.Modules = make([]Module, len(m.Modules))
+	for i, mod := range m.Modules {
+		mod.DependsOn = slices.Clone(mod.DependsOn)
+		if mod.Extracted != nil {
+			x := *mod.Extracted
+			mod.Extracted = &x
+		}
+		c.Modules[i] = mod
+	}
+	c.Files = maps.Clone(m.Files)
+	if c.Files == nil {
+		c.Files = map[string]string{}
+	}
+	return &c
+}
+
 func errNotProject(dir string) error {
 	abs, _ := filepath.Abs(dir)
 	return fmt.Errorf("%w: no %s in %s; run modgen inside a project made by `modgen new project`, or pass -C DIR", ErrNotProject, ManifestFile, abs)

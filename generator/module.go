@@ -54,6 +54,7 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 	if cycle := p.cycleWith(opts.Name, deps); cycle != nil {
 		return nil, fmt.Errorf("depending on %s would close a cycle: %s; a module cannot depend on a module that depends on it", strings.Join(deps, ","), strings.Join(cycle, " → "))
 	}
+	next := p.Manifest.Clone()
 	if existing := p.Manifest.Find(opts.Name); existing != nil {
 		if !slices.Equal(existing.DependsOn, deps) || existing.Entity != opts.Entity {
 			return nil, fmt.Errorf("module %q already exists (entity %s, depends on [%s]); modgen does not change an existing module: edit internal/%s and modgen.yaml by hand",
@@ -66,7 +67,7 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
-		p.Manifest.Modules = append(p.Manifest.Modules, Module{Name: opts.Name, Entity: opts.Entity, DependsOn: deps})
+		next.Modules = append(next.Modules, Module{Name: opts.Name, Entity: opts.Entity, DependsOn: deps})
 	}
 	data := moduleData{Project: p.Manifest.Module, Pkg: opts.Name, Entity: opts.Entity, Table: opts.Name + "_items"}
 	for _, d := range deps {
@@ -80,7 +81,7 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Files: files}, nil
+	return &Plan{Files: files, Manifest: next}, nil
 }
 
 // moduleData is what module templates see.

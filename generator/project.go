@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -203,11 +202,11 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *Plan, error) {
 		Modules:  []Module{},
 		Files:    map[string]string{},
 	}}
-	files, err := renderTree(templates.FS, "project", p.data(), nil)
+	files, err := renderTree(templates.FS, "project", p.Manifest.data(), nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	plan := &Plan{Files: files}
+	plan := &Plan{Files: files, Manifest: p.Manifest}
 	return p, plan, nil
 }
 
@@ -218,87 +217,84 @@ type projectData struct {
 	Modules []Module // in dependency order: a module after those it depends on
 }
 
-func (p *Project) data() projectData {
-	return projectData{Name: p.Manifest.Name, Module: p.Manifest.Module, Modules: p.ordered()}
+func (m *Manifest) data() projectData {
+	return projectData{Name: m.Name, Module: m.Module, Modules: m.ordered()}
 }
 
 // ordered returns the modules so that each comes after its dependencies,
 // ties broken by name. The manifest is known to be acyclic.
-func (p *Project) ordered() []Module {
-	mods := slices.Clone(p.Manifest.Modules)
+func (m *Manifest) ordered() []Module {
+	mods := slices.Clone(m.Modules)
 	slices.SortFunc(mods, func(a, b Module) int { return strings.Compare(a.Name, b.Name) })
 	done := map[string]bool{}
 	var out []Module
 	var visit func(Module)
-	visit = func(m Module) {
-		if done[m.Name] {
+	visit = func(mod Module) {
+		if done[mod.Name] {
 			return
 		}
-		done[m.Name] = true
-		for _, d := range m.DependsOn {
-			if dm := p.Manifest.Find(d); dm != nil {
+		done[mod.Name] = true
+		for _, d := range mod.DependsOn {
+			if dm := m.Find(d); dm != nil {
 				visit(*dm)
 			}
 		}
-		out = append(out, m)
+		out = append(out, mod)
 	}
-	for _, m := range mods {
-		visit(m)
+	for _, mod := range mods {
+		visit(mod)
 	}
 	return out
 }
 
 // Finish completes a plan: it adds the files modgen recomputes from the
-// manifest (wiring), formats the whole tree, records the hashes of
-// scaffolded files, and adds the manifest itself. It returns the changes
-// the plan would make to the disk.
+// manifest the plan leaves (wiring, architecture test), formats the whole
+// tree, records the hashes of scaffolded files, and adds the manifest
+// itself, which it also leaves in plan.Manifest. It returns the changes the
+// plan would make to the disk; the project itself is not changed.
 func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
-	wiring, err := renderTree(templates.FS, "wiring", p.data(), func(rel string) string { return "cmd/api/" + rel })
+	m := plan.Manifest
+	if m == nil {
+		m = p.Manifest
+	}
+	m = m.Clone()
+	wiring, err := renderTree(templates.FS, "wiring", m.data(), func(rel string) string { return "cmd/api/" + rel })
 	if err != nil {
 		return nil, err
 	}
 	plan.Add(wiring...)
-	plan.Add(p.architectureFiles()...)
+	plan.Add(m.architectureFiles()...)
 	if err := Format(plan.Files); err != nil {
 		return nil, err
 	}
-	// The hashes compared are those recorded before this command.
-	previous := p.Manifest.Files
-	next := maps.Clone(previous)
-	if next == nil {
-		next = map[string]string{}
-	}
 	for _, f := range plan.Files {
 		if f.Owner == Scaffolded {
-			next[f.Path] = Hash(f.Content)
+			m.Files[f.Path] = Hash(f.Content)
 		}
 	}
-	m := *p.Manifest
-	m.Files = next
 	m.Modgen = Version
 	plan.Add(File{Path: ManifestFile, Content: m.Marshal(), Owner: Merged, Template: "manifest"},
 		File{Path: SumFile, Content: m.MarshalSums(), Owner: Merged, Template: "manifest hashes"})
-	changes, err := plan.Compare(p.Root, previous, force)
-	if err != nil {
-		return nil, err
-	}
-	p.Manifest = &m
-	return changes, nil
+	plan.Manifest = m
+	// The hashes compared are those recorded before this command.
+	return plan.Compare(p.Root, p.Manifest.Files, force)
 }
 
 // ArchModules returns the manifest's modules as the module rules see them.
-func (p *Project) ArchModules() []archrules.Module {
-	mods := make([]archrules.Module, 0, len(p.Manifest.Modules))
-	for _, m := range p.Manifest.Modules {
-		mods = append(mods, archrules.Module{Name: m.Name, DependsOn: m.DependsOn, Extracted: m.Extracted != nil})
+func (p *Project) ArchModules() []archrules.Module { return p.Manifest.archModules() }
+
+func (m *Manifest) archModules() []archrules.Module {
+	mods := make([]archrules.Module, 0, len(m.Modules))
+	for _, mod := range m.Modules {
+		mods = append(mods, archrules.Module{Name: mod.Name, DependsOn: mod.DependsOn, Extracted: mod.Extracted != nil})
 	}
 	return mods
 }
 
 // architectureFiles are the module rules as a test of the project: the
 // rules' own source, the test, and the module list from the manifest.
-func (p *Project) architectureFiles() []File {
-	test, modules := archrules.ProjectTest(p.Manifest.Module, p.ArchModules())
+func (m *Manifest) architectureFiles() []File {
+	test, modules := archrules.ProjectTest(m.Module, m.archModules())
 	return []File{
 		{Path: archrules.ProjectSourceFile, Content: archrules.ProjectSource(), Owner: Generated, Template: "archrules.go"},
 		{Path: archrules.ProjectTestFile, Content: test, Owner: Generated, Template: "archrules test"},

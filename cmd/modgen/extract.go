@@ -53,7 +53,7 @@ existing proto field numbers are kept and removed ones are reserved.`,
 				return err
 			}
 			if !g.dryRun {
-				m := p.Manifest.Find(a[0])
+				m := plan.Manifest.Find(a[0])
 				fmt.Fprintf(g.stdout, "\nextracted %s (gRPC on :%d)\n  go run ./cmd/%s &\n  %s_REMOTE_ADDR=127.0.0.1:%d go run ./cmd/api\n",
 					m.Name, m.Extracted.Port, m.Name, strings.ToUpper(m.Name), m.Extracted.Port)
 			}
