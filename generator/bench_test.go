@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -19,13 +18,7 @@ func BenchmarkNewProject(b *testing.B) {
 		if err := p.Init(); err != nil {
 			b.Fatal(err)
 		}
-		changes, err := p.Finish(plan, false)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := p.Write(changes); err != nil {
-			b.Fatal(err)
-		}
+		mustApply(b, p, plan)
 		p.Close()
 	}
 }
@@ -33,39 +26,9 @@ func BenchmarkNewProject(b *testing.B) {
 // BenchmarkAddModule measures `modgen add module` with two dependencies in
 // a project that already has them.
 func BenchmarkAddModule(b *testing.B) {
-	base := b.TempDir()
-	p, plan, err := NewProject(base, NewProjectOptions{Name: "loja", Module: "github.com/acme/loja"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	apply := func(p *Project, plan *Plan) {
-		changes, err := p.Finish(plan, false)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := p.Write(changes); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := p.Init(); err != nil {
-		b.Fatal(err)
-	}
-	apply(p, plan)
-	p.Close()
-	for _, m := range []string{"estoque", "notificacoes"} {
-		p, err := Open(filepath.Join(base, "loja"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		plan, err := p.AddModule(AddModuleOptions{Name: m})
-		if err != nil {
-			b.Fatal(err)
-		}
-		apply(p, plan)
-		p.Close()
-	}
+	root := seedProject(b)
 	for i := 0; b.Loop(); i++ {
-		p, err := Open(filepath.Join(base, "loja"))
+		p, err := Open(root)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -73,43 +36,22 @@ func BenchmarkAddModule(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		apply(p, plan)
+		mustApply(b, p, plan)
 		p.Close()
 	}
 }
 
-// benchProject makes a project with n modules through the same calls the
-// commands make, each module after the first depending on the one before.
+// benchProject makes a project with n modules, each after the first
+// depending on the one before.
 func benchProject(b *testing.B, n int) string {
-	b.Helper()
-	base := b.TempDir()
-	p, plan, err := NewProject(base, NewProjectOptions{Name: "loja", Module: "github.com/acme/loja"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := p.Init(); err != nil {
-		b.Fatal(err)
-	}
-	mustApply(b, p, plan)
-	p.Close()
-	root := filepath.Join(base, "loja")
-	for i := range n {
-		opts := AddModuleOptions{Name: "m" + strconv.Itoa(i)}
+	mods := make([]AddModuleOptions, n)
+	for i := range mods {
+		mods[i].Name = "m" + strconv.Itoa(i)
 		if i > 0 {
-			opts.DependsOn = []string{"m" + strconv.Itoa(i-1)}
+			mods[i].DependsOn = []string{"m" + strconv.Itoa(i-1)}
 		}
-		p, err := Open(root)
-		if err != nil {
-			b.Fatal(err)
-		}
-		plan, err := p.AddModule(opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		mustApply(b, p, plan)
-		p.Close()
 	}
-	return root
+	return makeProject(b, mods)
 }
 
 // BenchmarkAddModuleSize measures add module (open, plan, finish, write)

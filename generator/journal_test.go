@@ -83,9 +83,14 @@ func copyTree(t testing.TB, src string) string {
 	return dst
 }
 
-// seedProject makes a project with estoque and notificacoes, through the
-// same calls the commands make.
+// seedProject makes a project with estoque and notificacoes.
 func seedProject(t testing.TB) string {
+	return makeProject(t, []AddModuleOptions{{Name: "estoque"}, {Name: "notificacoes"}})
+}
+
+// makeProject makes project loja with mods, through the same calls the
+// commands make, and returns its root.
+func makeProject(t testing.TB, mods []AddModuleOptions) string {
 	t.Helper()
 	base := tempRoot(t)
 	p, plan, err := NewProject(base, NewProjectOptions{Name: "loja", Module: "github.com/acme/loja"})
@@ -98,12 +103,12 @@ func seedProject(t testing.TB) string {
 	mustApply(t, p, plan)
 	p.Close()
 	root := filepath.Join(base, "loja")
-	for _, m := range []string{"estoque", "notificacoes"} {
+	for _, opts := range mods {
 		p, err := Open(root)
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan, err := p.AddModule(AddModuleOptions{Name: m})
+		plan, err := p.AddModule(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
