@@ -45,6 +45,7 @@ func formatGo(name string, src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	used := qualifiers(file)
 	var unused []*ast.ImportSpec
 	for _, imp := range file.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
@@ -55,7 +56,7 @@ func formatGo(name string, src []byte) ([]byte, error) {
 		if imp.Name != nil {
 			local = imp.Name.Name
 		}
-		if !usesName(file, local) {
+		if !used[local] {
 			unused = append(unused, imp)
 		}
 	}
@@ -63,11 +64,71 @@ func formatGo(name string, src []byte) ([]byte, error) {
 		p, _ := strconv.Unquote(imp.Path.Value)
 		astutil.DeleteNamedImport(fset, file, nameOf(imp), p)
 	}
+	// Sort each run of imports as gofmt does; templates need not list
+	// modules in order.
+	ast.SortImports(fset, file)
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, file); err != nil {
 		return nil, err
 	}
+	if importsGrouped(fset, file) {
+		return buf.Bytes(), nil // what goimports would leave as it is
+	}
 	return imports.Process(name, buf.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+}
+
+// importsGrouped reports whether file's imports are already as goimports
+// leaves them: one import declaration, the standard library first, then the
+// rest after a blank line, each group sorted by path. Templates write their
+// imports so; the files that are not (jennifer's single block) go through
+// goimports' formatting, which parses and prints them again.
+func importsGrouped(fset *token.FileSet, file *ast.File) bool {
+	var decls int
+	for _, d := range file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			decls++
+		}
+	}
+	if decls > 1 {
+		return false
+	}
+	for i := 1; i < len(file.Imports); i++ {
+		prev, cur := file.Imports[i-1], file.Imports[i]
+		pp, _ := strconv.Unquote(prev.Path.Value)
+		cp, _ := strconv.Unquote(cur.Path.Value)
+		gp, gc := importGroup(pp), importGroup(cp)
+		gap := fset.Position(cur.Pos()).Line - fset.Position(prev.End()).Line
+		switch {
+		case gc < gp, gc == gp && cp <= pp, gc == gp && gap != 1, gc != gp && gap != 2:
+			return false
+		}
+	}
+	return true
+}
+
+// importGroup is 0 for the standard library (no dot in the first path
+// element), 1 for everything else, as goimports groups them.
+func importGroup(path string) int {
+	first, _, _ := strings.Cut(path, "/")
+	if strings.Contains(first, ".") {
+		return 1
+	}
+	return 0
+}
+
+// qualifiers returns the names file uses as package qualifiers (x in x.Y),
+// in one walk of the syntax tree.
+func qualifiers(file *ast.File) map[string]bool {
+	used := map[string]bool{}
+	ast.Inspect(file, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	return used
 }
 
 func nameOf(imp *ast.ImportSpec) string {
@@ -75,20 +136,6 @@ func nameOf(imp *ast.ImportSpec) string {
 		return ""
 	}
 	return imp.Name.Name
-}
-
-// usesName reports whether file refers to name as a package qualifier.
-func usesName(file *ast.File, name string) bool {
-	used := false
-	ast.Inspect(file, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok && id.Name == name {
-				used = true
-			}
-		}
-		return !used
-	})
-	return used
 }
 
 // numbered returns the source lines around the first error position, numbered.
