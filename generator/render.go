@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
@@ -62,15 +63,41 @@ func renderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 }
 
 func execute(name, src string, data any) ([]byte, error) {
-	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
+	t, err := parse(name, src)
 	if err != nil {
-		return nil, fmt.Errorf("template %s: %w", name, err)
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// parsed holds every template parsed so far, by name: the templates are
+// embedded, so each is parsed once per process, not once per file written.
+var parsed = struct {
+	sync.Mutex
+	m map[string]*parsedTemplate
+}{m: map[string]*parsedTemplate{}}
+
+type parsedTemplate struct {
+	src string
+	t   *template.Template
+}
+
+func parse(name, src string) (*template.Template, error) {
+	parsed.Lock()
+	defer parsed.Unlock()
+	if p, ok := parsed.m[name]; ok && p.src == src {
+		return p.t, nil
+	}
+	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	parsed.m[name] = &parsedTemplate{src, t}
+	return t, nil
 }
 
 // Exported returns name with its first letter upper-cased: "estoque" -> "Estoque".
