@@ -51,6 +51,11 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 			return nil, fmt.Errorf("unknown module %q in --depends-on; add it first with `modgen add module %s`%s", d, d, known(p.Manifest))
 		}
 	}
+	for _, d := range deps {
+		if iface := Exported(d) + "Service"; opts.Entity == iface {
+			return nil, fmt.Errorf("entity %q: deps.go declares %s, the interface module %s uses of %s; try %q", opts.Entity, iface, opts.Name, d, opts.Entity+"Item")
+		}
+	}
 	if cycle := p.cycleWith(opts.Name, deps); cycle != nil {
 		return nil, fmt.Errorf("depending on %s would close a cycle: %s; a module cannot depend on a module that depends on it", strings.Join(deps, ","), strings.Join(cycle, " → "))
 	}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"path"
@@ -219,4 +220,82 @@ func TestReservedCoversTemplateImports(t *testing.T) {
 			t.Errorf("module name %q is accepted, yet the generated %s imports a package of that name", name, file)
 		}
 	}
+}
+
+// TestReservedEntitiesCoverTemplates reads the module packages of the
+// golden scenarios that have no hand edits and checks that every exported
+// top-level identifier a module package declares, besides those named after
+// its entity or after the modules it depends on (deps.go, checked by
+// AddModule), is refused as an entity name: an entity with that name would
+// clash with it.
+func TestReservedEntitiesCoverTemplates(t *testing.T) {
+	checked := 0
+	for _, g := range []string{"../testdata/golden/add_modules.txtar", "../testdata/golden/extract.txtar"} {
+		ar, err := txtar.ParseFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entities := map[string]string{}
+		deps := map[string][]string{}
+		for _, f := range ar.Files {
+			if path.Base(f.Name) == ManifestFile {
+				m, err := ParseManifest(f.Data)
+				if err != nil {
+					t.Fatalf("%s: %s: %v", g, f.Name, err)
+				}
+				for _, mod := range m.Modules {
+					entities[mod.Name] = mod.Entity
+					deps[mod.Name] = mod.DependsOn
+				}
+			}
+		}
+		for _, f := range ar.Files {
+			dir, base := path.Split(f.Name)
+			mod := path.Base(dir)
+			entity, ok := entities[mod]
+			if !ok || !strings.HasSuffix(dir, "internal/"+mod+"/") || !strings.HasSuffix(base, ".go") || strings.HasSuffix(base, "_test.go") {
+				continue
+			}
+			file, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Data, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", g, f.Name, err)
+			}
+			for _, name := range topLevelNames(file) {
+				if !token.IsExported(name) || strings.HasPrefix(name, entity) || slices.ContainsFunc(deps[mod], func(d string) bool { return name == Exported(d)+"Service" }) {
+					continue
+				}
+				checked++
+				if validateEntity(name) == nil {
+					t.Errorf("%s declares %s, yet %q is accepted as an entity name", f.Name, name, name)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no module package found in the goldens")
+	}
+}
+
+func topLevelNames(file *ast.File) []string {
+	var names []string
+	for _, d := range file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				names = append(names, d.Name.Name)
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					names = append(names, s.Name.Name)
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						names = append(names, n.Name)
+					}
+				}
+			}
+		}
+	}
+	return names
 }
