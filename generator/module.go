@@ -16,7 +16,7 @@ import (
 type AddModuleOptions struct {
 	Name      string
 	DependsOn []string
-	Entity    string // defaults to the exported module name
+	Entity    string // defaults to the module name in the singular, exported
 }
 
 // reservedEntities are the identifiers a module package declares besides its
@@ -32,7 +32,10 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 		return nil, err
 	}
 	if opts.Entity == "" {
-		opts.Entity = Exported(opts.Name)
+		opts.Entity = defaultEntity(opts.Name)
+		if existing := p.Manifest.Find(opts.Name); existing != nil {
+			opts.Entity = existing.Entity // a module added before the default changed keeps its entity
+		}
 	}
 	if err := validateEntity(opts.Entity); err != nil {
 		return nil, err
@@ -106,6 +109,32 @@ type moduleDep struct {
 	Iface    string // consumer-side interface declared by the dependent module
 	RefField string // field of the entity referring to an item of it
 	RefJSON  string // JSON name and column of RefField
+}
+
+// defaultEntity names the entity of module name: the name in the singular,
+// exported (pedidos → Pedido), or the name itself when the singular would be
+// a reserved identifier.
+func defaultEntity(name string) string {
+	if e := Exported(Singular(name)); validateEntity(e) == nil {
+		return e
+	}
+	return Exported(name)
+}
+
+// Singular guesses the singular of a lower-case plural, Portuguese or
+// English, from its ending: pedidos → pedido, notificacoes → notificacao,
+// categories → category, addresses → address, boxes → box. A name that does
+// not end like a plural is returned unchanged; --entity overrides a bad guess.
+func Singular(name string) string {
+	for _, r := range []struct{ plural, singular string }{
+		{"oes", "ao"}, {"ies", "y"}, {"sses", "ss"}, {"shes", "sh"}, {"ches", "ch"}, {"xes", "x"},
+		{"ss", "ss"}, {"us", "us"}, {"is", "is"}, {"s", ""},
+	} {
+		if stem, ok := strings.CutSuffix(name, r.plural); ok && len(stem) >= 2 {
+			return stem + r.singular
+		}
+	}
+	return name
 }
 
 func validateEntity(name string) error {

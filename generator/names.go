@@ -61,7 +61,9 @@ var reserved = map[string]string{
 	"fstest": imported, "hex": imported,
 	"protoadapt": imported, "protoimpl": imported,
 	"protoreflect": imported, "reflection": imported,
-	"unsafe": imported,
+	"unsafe": imported, "mime": imported,
+	"bufio": imported, "regexp": imported,
+	"httpx": imported, "httpxtest": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and

@@ -199,8 +199,8 @@ func TestReservedCoversTemplateImports(t *testing.T) {
 			}
 			for _, imp := range file.Imports {
 				p, _ := strconv.Unquote(imp.Path.Value)
-				if strings.Contains(p, "/acme/loja/") {
-					continue // the project's own packages: named after modules or fixed folders
+				if strings.Contains(p, "/acme/loja/internal/") {
+					continue // the modules' own packages, named after them
 				}
 				name := path.Base(p)
 				if imp.Name != nil {

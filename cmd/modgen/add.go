@@ -52,16 +52,17 @@ Running it again with the same flags changes nothing.`,
 				return err
 			}
 			if !g.dryRun {
-				if generator.Count(changes, generator.Create)+generator.Count(changes, generator.Update) == 0 {
+				if generator.Count(changes, generator.Unchanged) == len(changes) {
 					fmt.Fprintf(g.stdout, "module %s is up to date; nothing changed\n", opts.Name)
 				} else {
-					fmt.Fprintf(g.stdout, "\nadded module %s: routes under /%s, wired in cmd/api/wire_gen.go\n", opts.Name, opts.Name)
+					fmt.Fprintf(g.stdout, "\nadded module %s with entity %s: routes under /%s, wired in cmd/api/wire_gen.go\n",
+						opts.Name, plan.Manifest.Find(opts.Name).Entity, opts.Name)
 				}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.DependsOn, "depends-on", nil, "modules this one uses, comma-separated (`a,b`)")
-	cmd.Flags().StringVar(&opts.Entity, "entity", "", "entity type `Name` (default: the module name, capitalized)")
+	cmd.Flags().StringVar(&opts.Entity, "entity", "", "entity type `Name` (default: the module name in the singular, capitalized: pedidos → Pedido)")
 	return cmd
 }

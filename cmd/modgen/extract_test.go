@@ -241,13 +241,13 @@ func TestExtractEndToEnd(t *testing.T) {
 	if code, got := call("GET", "/estoque/4242", ""); code != http.StatusNotFound {
 		t.Errorf("GET a missing estoque over gRPC = %d %v; want 404 (ErrNotFound kept its identity)", code, got)
 	}
-	if code, got := call("POST", "/estoque", `{"name":""}`); code != http.StatusBadRequest || got["field"] != "name" {
+	if code, got := call("POST", "/estoque", `{"name":""}`); code != http.StatusBadRequest || got["detail"] != `"name": must not be empty` {
 		t.Errorf("POST an invalid estoque over gRPC = %d %v; want 400 on name (ValidationError kept its field)", code, got)
 	}
 	if code, got := call("POST", "/pedidos", fmt.Sprintf(`{"name":"pedido","estoque_id":%v}`, item["id"])); code != http.StatusCreated {
 		t.Errorf("POST /pedidos with a remote estoque = %d %v", code, got)
 	}
-	if code, got := call("POST", "/pedidos", `{"name":"pedido","estoque_id":4242}`); code != http.StatusBadRequest || got["field"] != "estoque_id" {
+	if code, got := call("POST", "/pedidos", `{"name":"pedido","estoque_id":4242}`); code != http.StatusBadRequest || got["detail"] != `"estoque_id": estoque 4242 does not exist` {
 		t.Errorf("POST /pedidos referring to a missing remote estoque = %d %v; want 400 on estoque_id", code, got)
 	}
 
