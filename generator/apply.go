@@ -53,6 +53,9 @@ type Plan struct {
 	// Manifest is the manifest as the command leaves it, applied with the
 	// files (Finish renders it); nil when the command does not change it.
 	Manifest *Manifest
+	// Warnings are things the user should know that do not stop the
+	// command, one line each.
+	Warnings []string
 }
 
 // Add appends files to the plan.

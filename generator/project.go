@@ -264,6 +264,18 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 	}
 	plan.Add(wiring...)
 	plan.Add(m.architectureFiles()...)
+	for {
+		// Shared packages the plan imports and the project lacks, and
+		// those they import in turn.
+		support, err := p.supportFiles(m, plan)
+		if err != nil {
+			return nil, err
+		}
+		if len(support) == 0 {
+			break
+		}
+		plan.Add(support...)
+	}
 	if err := Format(plan.Files); err != nil {
 		return nil, err
 	}

@@ -125,6 +125,9 @@ func (g *globals) apply(p *generator.Project, plan *generator.Plan) ([]generator
 	if err != nil {
 		return nil, err
 	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintf(g.stderr, "modgen: warning: %s\n", w)
+	}
 	if g.dryRun {
 		fmt.Fprintf(g.stdout, "dry run: nothing written in %s\n", p.Root)
 		generator.Summarize(g.stdout, changes, true)
