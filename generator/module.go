@@ -19,11 +19,6 @@ type AddModuleOptions struct {
 	Entity    string // defaults to the module name in the singular, exported
 }
 
-// reservedEntities are the identifiers a module package declares besides its
-// entity types.
-var reservedEntities = []string{"API", "Deps", "Module", "ListParams", "ValidationError", "ErrNotFound", "ErrInvalid",
-	"DefaultLimit", "MaxLimit", "Migrations", "New", "Serve"}
-
 // AddModule plans a new module in the project and records it in the
 // manifest. Adding a module that exists with the same dependencies and
 // entity re-plans it (so nothing changes unless files were deleted).
@@ -135,21 +130,6 @@ func Singular(name string) string {
 		}
 	}
 	return name
-}
-
-func validateEntity(name string) error {
-	if name == "" || name[0] < 'A' || name[0] > 'Z' {
-		return fmt.Errorf("entity %q: an entity is an exported Go type name, starting with an upper-case ASCII letter; try %q", name, Exported(suggest(name)))
-	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return fmt.Errorf("entity %q: only ASCII letters and digits are allowed; try %q", name, Exported(suggest(name)))
-		}
-	}
-	if slices.Contains(reservedEntities, name) {
-		return fmt.Errorf("entity %q: the module package already declares %s; try %q", name, name, name+"Item")
-	}
-	return nil
 }
 
 func known(m *Manifest) string {

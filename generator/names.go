@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"io/fs"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -219,4 +220,25 @@ func unwrapPathError(err error) error {
 		return e.Err
 	}
 	return err
+}
+
+// reservedEntities are the identifiers a module package declares besides its
+// entity types.
+var reservedEntities = []string{"API", "Deps", "Module", "ListParams", "ValidationError", "ErrNotFound", "ErrInvalid",
+	"DefaultLimit", "MaxLimit", "Migrations", "New", "Serve"}
+
+// validateEntity checks an entity type name.
+func validateEntity(name string) error {
+	if name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return fmt.Errorf("entity %q: an entity is an exported Go type name, starting with an upper-case ASCII letter; try %q", name, Exported(suggest(name)))
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return fmt.Errorf("entity %q: only ASCII letters and digits are allowed; try %q", name, Exported(suggest(name)))
+		}
+	}
+	if slices.Contains(reservedEntities, name) {
+		return fmt.Errorf("entity %q: the module package already declares %s; try %q", name, name, name+"Item")
+	}
+	return nil
 }

@@ -202,7 +202,7 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *Plan, error) {
 		Modules:  []Module{},
 		Files:    map[string]string{},
 	}}
-	files, err := renderTree(templates.FS, "project", p.Manifest.data(), nil)
+	files, err := renderTree(templates.FS, "project", projectDataOf(p.Manifest), nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -217,13 +217,13 @@ type projectData struct {
 	Modules []Module // in dependency order: a module after those it depends on
 }
 
-func (m *Manifest) data() projectData {
-	return projectData{Name: m.Name, Module: m.Module, Modules: m.ordered()}
+func projectDataOf(m *Manifest) projectData {
+	return projectData{Name: m.Name, Module: m.Module, Modules: ordered(m)}
 }
 
 // ordered returns the modules so that each comes after its dependencies,
 // ties broken by name. The manifest is known to be acyclic.
-func (m *Manifest) ordered() []Module {
+func ordered(m *Manifest) []Module {
 	mods := slices.Clone(m.Modules)
 	slices.SortFunc(mods, func(a, b Module) int { return strings.Compare(a.Name, b.Name) })
 	done := map[string]bool{}
@@ -258,12 +258,12 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 		m = p.Manifest
 	}
 	m = m.Clone()
-	wiring, err := renderTree(templates.FS, "wiring", m.data(), func(rel string) string { return "cmd/api/" + rel })
+	wiring, err := renderTree(templates.FS, "wiring", projectDataOf(m), func(rel string) string { return "cmd/api/" + rel })
 	if err != nil {
 		return nil, err
 	}
 	plan.Add(wiring...)
-	plan.Add(m.architectureFiles()...)
+	plan.Add(architectureFiles(m)...)
 	for {
 		// Shared packages the plan imports and the project lacks, and
 		// those they import in turn.
@@ -293,9 +293,9 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 }
 
 // ArchModules returns the manifest's modules as the module rules see them.
-func (p *Project) ArchModules() []archrules.Module { return p.Manifest.archModules() }
+func (p *Project) ArchModules() []archrules.Module { return archModules(p.Manifest) }
 
-func (m *Manifest) archModules() []archrules.Module {
+func archModules(m *Manifest) []archrules.Module {
 	mods := make([]archrules.Module, 0, len(m.Modules))
 	for _, mod := range m.Modules {
 		mods = append(mods, archrules.Module{Name: mod.Name, DependsOn: mod.DependsOn, Extracted: mod.Extracted != nil})
@@ -305,8 +305,8 @@ func (m *Manifest) archModules() []archrules.Module {
 
 // architectureFiles are the module rules as a test of the project: the
 // rules' own source, the test, and the module list from the manifest.
-func (m *Manifest) architectureFiles() []File {
-	test, modules := archrules.ProjectTest(m.Module, m.archModules())
+func architectureFiles(m *Manifest) []File {
+	test, modules := archrules.ProjectTest(m.Module, archModules(m))
 	return []File{
 		{Path: archrules.ProjectSourceFile, Content: archrules.ProjectSource(), Owner: Generated, Template: "archrules.go"},
 		{Path: archrules.ProjectTestFile, Content: test, Owner: Generated, Template: "archrules test"},

@@ -52,7 +52,7 @@ func (p *Project) supportFiles(m *Manifest, plan *Plan) ([]File, error) {
 		if !missing {
 			continue
 		}
-		files, err := renderTree(templates.FS, "project/"+dir, m.data(), func(rel string) string { return dir + "/" + rel })
+		files, err := renderTree(templates.FS, "project/"+dir, projectDataOf(m), func(rel string) string { return dir + "/" + rel })
 		if err != nil {
 			return nil, err
 		}
