@@ -1,6 +1,10 @@
 package generator
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/modgen-dev/modgen/generator/tree"
+)
 
 func TestSingular(t *testing.T) {
 	for _, tc := range []struct{ plural, want string }{
@@ -37,7 +41,7 @@ func TestDefaultEntity(t *testing.T) {
 		if got := defaultEntity(tc.module); got != tc.want {
 			t.Errorf("defaultEntity(%q) = %q; want %q", tc.module, got, tc.want)
 		}
-		if err := validateEntity(defaultEntity(tc.module)); err != nil {
+		if err := tree.ValidateEntity(defaultEntity(tc.module)); err != nil {
 			t.Errorf("defaultEntity(%q) is not a valid entity: %v", tc.module, err)
 		}
 	}

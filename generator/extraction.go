@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,10 +40,10 @@ var grpcRequires = []requirement{
 // files generated from its API (proto, pb code, adapters, contract tests,
 // the standalone server), the wiring toggle and the go.mod/go.sum additions.
 // port 0 keeps the module's recorded port, or picks the next free one.
-func (p *Project) Extract(name string, port int) (*Plan, error) {
+func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 	mod := p.Manifest.Find(name)
 	if mod == nil {
-		if err := ValidateName("module", name); err != nil {
+		if err := tree.ValidateName("module", name); err != nil {
 			return nil, err
 		}
 		return nil, fmt.Errorf("unknown module %q; extract one of the project's modules%s", name, known(p.Manifest))
@@ -73,9 +74,9 @@ func (p *Project) Extract(name string, port int) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := &Plan{}
+	plan := &tree.Plan{}
 	for _, f := range files {
-		plan.Add(File{Path: f.Path, Content: f.Content, Owner: Generated, Template: "extract", Final: true})
+		plan.Add(tree.File{Path: f.Path, Content: f.Content, Owner: tree.Generated, Template: "extract", Final: true})
 	}
 	gomod, err := p.requireModules(grpcRequires)
 	if err != nil {
@@ -87,20 +88,20 @@ func (p *Project) Extract(name string, port int) (*Plan, error) {
 	}
 	plan.Add(gomod, gosum)
 	plan.Manifest = p.Manifest.Clone()
-	plan.Manifest.Find(name).Extracted = &Extraction{Port: port}
+	plan.Manifest.Find(name).Extracted = &tree.Extraction{Port: port}
 	return plan, nil
 }
 
 // requireModules returns go.mod with reqs added or raised to their version,
 // keeping everything the user wrote.
-func (p *Project) requireModules(reqs []requirement) (File, error) {
+func (p *Project) requireModules(reqs []requirement) (tree.File, error) {
 	data, err := os.ReadFile(filepath.Join(p.Root, "go.mod"))
 	if err != nil {
-		return File{}, fmt.Errorf("go.mod: %w", err)
+		return tree.File{}, fmt.Errorf("go.mod: %w", err)
 	}
 	f, err := modfile.Parse("go.mod", data, nil)
 	if err != nil {
-		return File{}, fmt.Errorf("%w; fix go.mod so that `go build` accepts it", err)
+		return tree.File{}, fmt.Errorf("%w; fix go.mod so that `go build` accepts it", err)
 	}
 	for _, r := range reqs {
 		i := slices.IndexFunc(f.Require, func(have *modfile.Require) bool { return have.Mod.Path == r.Path })
@@ -109,7 +110,7 @@ func (p *Project) requireModules(reqs []requirement) (File, error) {
 			f.AddNewRequire(r.Path, r.Version, r.Indirect)
 		case semver.Compare(f.Require[i].Mod.Version, r.Version) < 0:
 			if err := f.AddRequire(r.Path, r.Version); err != nil {
-				return File{}, err
+				return tree.File{}, err
 			}
 		}
 	}
@@ -117,16 +118,16 @@ func (p *Project) requireModules(reqs []requirement) (File, error) {
 	f.Cleanup()
 	out, err := f.Format()
 	if err != nil {
-		return File{}, err
+		return tree.File{}, err
 	}
-	return File{Path: "go.mod", Content: out, Owner: Merged, Template: "go.mod"}, nil
+	return tree.File{Path: "go.mod", Content: out, Owner: tree.Merged, Template: "go.mod"}, nil
 }
 
 // mergeGoSum returns go.sum with the lines of add it lacks, in go's order.
-func (p *Project) mergeGoSum(add []byte) (File, error) {
+func (p *Project) mergeGoSum(add []byte) (tree.File, error) {
 	data, err := os.ReadFile(filepath.Join(p.Root, "go.sum"))
 	if err != nil && !os.IsNotExist(err) {
-		return File{}, err
+		return tree.File{}, err
 	}
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	lines = append(lines, strings.Split(strings.TrimSpace(string(add)), "\n")...)
@@ -137,7 +138,7 @@ func (p *Project) mergeGoSum(add []byte) (File, error) {
 	for _, l := range lines {
 		buf.WriteString(l + "\n")
 	}
-	return File{Path: "go.sum", Content: buf.Bytes(), Owner: Merged, Template: "go.sum"}, nil
+	return tree.File{Path: "go.sum", Content: buf.Bytes(), Owner: tree.Merged, Template: "go.sum"}, nil
 }
 
 // compareSumLines orders go.sum lines as the go command writes them: by

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/modgen-dev/modgen/generator/tree"
+
 	"github.com/modgen-dev/modgen/internal/testtree"
 )
 
@@ -44,41 +46,41 @@ func (f *faultFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
 		}
 		return err
 	}
-	return OS.WriteFile(name, data, perm)
+	return tree.OS.WriteFile(name, data, perm)
 }
 
 func (f *faultFS) Mkdir(name string) error {
 	if err := f.step("mkdir", name); err != nil {
 		return err
 	}
-	return OS.Mkdir(name)
+	return tree.OS.Mkdir(name)
 }
 
 func (f *faultFS) Rename(oldpath, newpath string) error {
 	if err := f.step("rename", newpath); err != nil {
 		return err
 	}
-	return OS.Rename(oldpath, newpath)
+	return tree.OS.Rename(oldpath, newpath)
 }
 
 func (f *faultFS) Remove(name string) error {
 	if err := f.step("remove", name); err != nil {
 		return err
 	}
-	return OS.Remove(name)
+	return tree.OS.Remove(name)
 }
 
 func (f *faultFS) Sync(names []string) error {
 	if err := f.step("sync", strings.Join(names, " ")); err != nil {
 		return err
 	}
-	return OS.Sync(names)
+	return tree.OS.Sync(names)
 }
 
 // copyTree copies the files and folders of src into a new folder.
 func copyTree(t testing.TB, src string) string {
 	t.Helper()
-	dst := tempRoot(t)
+	dst := testtree.Root(t)
 	testtree.Copy(t, src, dst)
 	return dst
 }
@@ -92,7 +94,7 @@ func seedProject(t testing.TB) string {
 // commands make, and returns its root.
 func makeProject(t testing.TB, mods []AddModuleOptions) string {
 	t.Helper()
-	base := tempRoot(t)
+	base := testtree.Root(t)
 	p, plan, err := NewProject(base, NewProjectOptions{Name: "loja", Module: "github.com/acme/loja"})
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +120,7 @@ func makeProject(t testing.TB, mods []AddModuleOptions) string {
 	return root
 }
 
-func mustApply(t testing.TB, p *Project, plan *Plan) {
+func mustApply(t testing.TB, p *Project, plan *tree.Plan) {
 	t.Helper()
 	changes, err := p.Finish(plan, false)
 	if err != nil {
@@ -131,10 +133,10 @@ func mustApply(t testing.TB, p *Project, plan *Plan) {
 
 // stateLeft lists what is in .modgen besides the lock.
 func stateLeft(root string) []string {
-	entries, _ := os.ReadDir(filepath.Join(root, StateDir))
+	entries, _ := os.ReadDir(filepath.Join(root, tree.StateDir))
 	var left []string
 	for _, e := range entries {
-		if e.Name() != lockFile {
+		if e.Name() != tree.LockFile {
 			left = append(left, e.Name())
 		}
 	}
@@ -162,7 +164,7 @@ func diffTrees(a, b map[string][]byte) []string {
 // at step N, and checks what is left: after an error returned, the tree as
 // before, with nothing left in .modgen; after a crash and the recovery that
 // the next command runs, the tree as before or as after, never a mix.
-func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, error)) {
+func faultTrials(t *testing.T, base string, command func(p *Project) (*tree.Plan, error)) {
 	before := testtree.Read(t, base)
 	planned := copyTree(t, base)
 	p, err := Open(planned)
@@ -179,8 +181,8 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, err
 	p.Close()
 
 	// The fault-free run: how many steps, which one commits, the tree after.
-	run := func(root string, fsys FS) error {
-		prev, err := LoadManifest(root)
+	run := func(root string, fsys tree.FS) error {
+		prev, err := tree.LoadManifest(root)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +190,7 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, err
 		if err != nil {
 			t.Fatal(err)
 		}
-		return Writer{FS: fsys, Root: root, Command: "test"}.Write(changes)
+		return tree.Writer{FS: fsys, Root: root, Command: "test"}.Write(changes)
 	}
 	clean := copyTree(t, base)
 	counter := &faultFS{}
@@ -196,7 +198,9 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, err
 		t.Fatal(err)
 	}
 	after := testtree.Read(t, clean)
-	commit := slices.IndexFunc(counter.ops, func(op string) bool { return strings.HasSuffix(op, journalFile) && strings.HasPrefix(op, "remove") }) + 1
+	commit := slices.IndexFunc(counter.ops, func(op string) bool {
+		return strings.HasSuffix(op, tree.JournalFile) && strings.HasPrefix(op, "remove")
+	}) + 1
 	if commit == 0 {
 		t.Fatalf("no commit step among %d steps", len(counter.ops))
 	}
@@ -221,7 +225,7 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, err
 			where := fmt.Sprintf("%s at step %d/%d (%s)", fault.name, n, len(counter.ops), ffs.ops[n-1])
 			switch {
 			case fault.crash:
-				recovered, rerr := (Writer{FS: OS, Root: root}).Recover()
+				recovered, rerr := (tree.Writer{FS: tree.OS, Root: root}).Recover()
 				if rerr != nil {
 					t.Fatalf("%s: recovery: %v", where, rerr)
 				}
@@ -258,7 +262,7 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, err
 				}
 				// A failure after the commit may leave backups in staging,
 				// which the next command's recovery removes.
-				if _, err := (Writer{FS: OS, Root: root}).Recover(); err != nil {
+				if _, err := (tree.Writer{FS: tree.OS, Root: root}).Recover(); err != nil {
 					t.Fatal(err)
 				}
 				if d := diffTrees(after, testtree.Read(t, root)); len(d) > 0 {
@@ -266,7 +270,7 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, err
 				}
 			}
 			if left := stateLeft(root); len(left) > 0 {
-				t.Fatalf("%s: left in %s: %v", where, StateDir, left)
+				t.Fatalf("%s: left in %s: %v", where, tree.StateDir, left)
 			}
 		}
 	}
@@ -274,7 +278,7 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*Plan, err
 }
 
 func TestWriteFaultsAddModule(t *testing.T) {
-	faultTrials(t, seedProject(t), func(p *Project) (*Plan, error) {
+	faultTrials(t, seedProject(t), func(p *Project) (*tree.Plan, error) {
 		return p.AddModule(AddModuleOptions{Name: "pedidos", DependsOn: []string{"estoque", "notificacoes"}})
 	})
 }
@@ -286,50 +290,5 @@ func TestWriteFaultsExtract(t *testing.T) {
 	for k, v := range map[string]string{"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOSUMDB": "off", "GOWORK": "off"} {
 		t.Setenv(k, v)
 	}
-	faultTrials(t, seedProject(t), func(p *Project) (*Plan, error) { return p.Extract("estoque", 0) })
-}
-
-func TestRecoverWithoutJournalRemovesStaging(t *testing.T) {
-	root := tempRoot(t)
-	testtree.Write(t, root, map[string]string{
-		".modgen/staging/0000":     "half",
-		".modgen/journal.json.tmp": "{",
-		"keep.txt":                 "mine\n",
-	})
-	msg, err := (Writer{FS: OS, Root: root}).Recover()
-	if err != nil || msg != "" {
-		t.Fatalf("Recover = %q, %v; want nothing to report", msg, err)
-	}
-	if left := stateLeft(root); len(left) > 0 {
-		t.Errorf("left in %s: %v", StateDir, left)
-	}
-	if b, _ := os.ReadFile(filepath.Join(root, "keep.txt")); string(b) != "mine\n" {
-		t.Error("a project file was touched")
-	}
-}
-
-func TestRecoverRefusesABadJournal(t *testing.T) {
-	root := tempRoot(t)
-	testtree.Write(t, root, map[string]string{".modgen/journal.json": `{"files":[{"path":"../../etc/passwd","new":".modgen/staging/0000"}]}`})
-	_, err := (Writer{FS: OS, Root: root}).Recover()
-	if err == nil || !strings.Contains(err.Error(), `bad path "../../etc/passwd"`) {
-		t.Fatalf("Recover = %v; want a refusal naming the bad path", err)
-	}
-}
-
-func TestWriteKeepsFileModes(t *testing.T) {
-	root := tempRoot(t)
-	testtree.Write(t, root, map[string]string{"run.sh": "#!/bin/sh\n"})
-	os.Chmod(filepath.Join(root, "run.sh"), 0o755)
-	plan := &Plan{Files: []File{{Path: "run.sh", Content: []byte("#!/bin/sh\necho\n"), Owner: Generated}}}
-	changes, err := plan.Compare(root, nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := (Writer{FS: OS, Root: root}).Write(changes); err != nil {
-		t.Fatal(err)
-	}
-	if info, _ := os.Stat(filepath.Join(root, "run.sh")); info.Mode().Perm() != 0o755 {
-		t.Errorf("mode %v; want 0755 kept", info.Mode().Perm())
-	}
+	faultTrials(t, seedProject(t), func(p *Project) (*tree.Plan, error) { return p.Extract("estoque", 0) })
 }

@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"fmt"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,8 +23,8 @@ type AddModuleOptions struct {
 // AddModule plans a new module in the project and records it in the
 // manifest. Adding a module that exists with the same dependencies and
 // entity re-plans it (so nothing changes unless files were deleted).
-func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
-	if err := ValidateName("module", opts.Name); err != nil {
+func (p *Project) AddModule(opts AddModuleOptions) (*tree.Plan, error) {
+	if err := tree.ValidateName("module", opts.Name); err != nil {
 		return nil, err
 	}
 	if opts.Entity == "" {
@@ -32,7 +33,7 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 			opts.Entity = existing.Entity // a module added before the default changed keeps its entity
 		}
 	}
-	if err := validateEntity(opts.Entity); err != nil {
+	if err := tree.ValidateEntity(opts.Entity); err != nil {
 		return nil, err
 	}
 	deps := slices.Clone(opts.DependsOn)
@@ -43,14 +44,14 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 		case d == opts.Name:
 			return nil, fmt.Errorf("module %q cannot depend on itself; drop %q from --depends-on", opts.Name, d)
 		case p.Manifest.Find(d) == nil:
-			if err := ValidateName("dependency", d); err != nil {
+			if err := tree.ValidateName("dependency", d); err != nil {
 				return nil, err
 			}
 			return nil, fmt.Errorf("unknown module %q in --depends-on; add it first with `modgen add module %s`%s", d, d, known(p.Manifest))
 		}
 	}
 	for _, d := range deps {
-		if iface := Exported(d) + "Service"; opts.Entity == iface {
+		if iface := tree.Exported(d) + "Service"; opts.Entity == iface {
 			return nil, fmt.Errorf("entity %q: deps.go declares %s, the interface module %s uses of %s; try %q", opts.Entity, iface, opts.Name, d, opts.Entity+"Item")
 		}
 	}
@@ -70,21 +71,21 @@ func (p *Project) AddModule(opts AddModuleOptions) (*Plan, error) {
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
-		next.Modules = append(next.Modules, Module{Name: opts.Name, Entity: opts.Entity, DependsOn: deps})
+		next.Modules = append(next.Modules, tree.Module{Name: opts.Name, Entity: opts.Entity, DependsOn: deps})
 	}
 	data := moduleData{Project: p.Manifest.Module, Pkg: opts.Name, Entity: opts.Entity, Table: opts.Name + "_items"}
 	for _, d := range deps {
 		dm := p.Manifest.Find(d)
 		data.Deps = append(data.Deps, moduleDep{
-			Name: d, Entity: dm.Entity, Field: Exported(d), Iface: Exported(d) + "Service",
-			RefField: Exported(d) + "ID", RefJSON: d + "_id",
+			Name: d, Entity: dm.Entity, Field: tree.Exported(d), Iface: tree.Exported(d) + "Service",
+			RefField: tree.Exported(d) + "ID", RefJSON: d + "_id",
 		})
 	}
-	files, err := renderTree(templates.FS, "module", data, func(rel string) string { return "internal/" + opts.Name + "/" + rel })
+	files, err := tree.RenderTree(templates.FS, "module", data, func(rel string) string { return "internal/" + opts.Name + "/" + rel })
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Files: files, Manifest: next}, nil
+	return &tree.Plan{Files: files, Manifest: next}, nil
 }
 
 // moduleData is what module templates see.
@@ -110,10 +111,10 @@ type moduleDep struct {
 // exported (pedidos → Pedido), or the name itself when the singular would be
 // a reserved identifier.
 func defaultEntity(name string) string {
-	if e := Exported(Singular(name)); validateEntity(e) == nil {
+	if e := tree.Exported(Singular(name)); tree.ValidateEntity(e) == nil {
 		return e
 	}
-	return Exported(name)
+	return tree.Exported(name)
 }
 
 // Singular guesses the singular of a lower-case plural, Portuguese or
@@ -132,7 +133,7 @@ func Singular(name string) string {
 	return name
 }
 
-func known(m *Manifest) string {
+func known(m *tree.Manifest) string {
 	if len(m.Modules) == 0 {
 		return " (the project has no modules yet)"
 	}
@@ -148,6 +149,6 @@ func known(m *Manifest) string {
 // deps, as the path of module names, or nil. The manifest itself is
 // acyclic (ParseManifest checks), so any cycle goes through name.
 func (p *Project) cycleWith(name string, deps []string) []string {
-	mods := slices.DeleteFunc(slices.Clone(p.Manifest.Modules), func(m Module) bool { return m.Name == name })
-	return findCycle(append(mods, Module{Name: name, DependsOn: deps}))
+	mods := slices.DeleteFunc(slices.Clone(p.Manifest.Modules), func(m tree.Module) bool { return m.Name == name })
+	return tree.FindCycle(append(mods, tree.Module{Name: name, DependsOn: deps}))
 }

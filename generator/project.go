@@ -1,8 +1,13 @@
+// Package generator plans modgen's commands (new project, add module,
+// extract module) on top of the machinery of package tree: it renders what
+// each command writes and the manifest it leaves. It knows nothing about the
+// command line.
 package generator
 
 import (
 	"errors"
 	"fmt"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,14 +35,14 @@ type Project struct {
 	// Root is the project folder, absolute and free of symbolic links once
 	// the project is open.
 	Root     string
-	Manifest *Manifest
+	Manifest *tree.Manifest
 	// Recovered describes what was undone of an interrupted command when the
 	// project was opened, or is empty.
 	Recovered string
 	// FS is where writes go; tests wrap it to inject faults.
-	FS FS
+	FS tree.FS
 
-	lock    *Lock
+	lock    *tree.Lock
 	created []string // folders Init created for a new project, parents first
 }
 
@@ -46,20 +51,20 @@ type Project struct {
 // done (see Writer.Recover), then loads and validates the manifest. Close
 // releases the lock.
 func Open(dir string) (*Project, error) {
-	root, err := realRoot(dir)
+	root, err := tree.RealRoot(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNotProject(dir)
+		return nil, tree.NotProject(dir)
 	} else if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(root, ManifestFile)); errors.Is(err, fs.ErrNotExist) {
-		return nil, errNotProject(root)
+	if _, err := os.Stat(filepath.Join(root, tree.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, tree.NotProject(root)
 	}
-	p := &Project{Root: root, FS: OS}
+	p := &Project{Root: root, FS: tree.OS}
 	if err := p.lockAndRecover(); err != nil {
 		return nil, err
 	}
-	if p.Manifest, err = LoadManifest(root); err != nil {
+	if p.Manifest, err = tree.LoadManifest(root); err != nil {
 		p.Close()
 		return nil, err
 	}
@@ -67,13 +72,13 @@ func Open(dir string) (*Project, error) {
 }
 
 func (p *Project) lockAndRecover() error {
-	lock, err := LockProject(p.Root)
+	lock, err := tree.LockProject(p.Root)
 	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
 		// A project modgen cannot write to (a read-only checkout): no
 		// command can write there either, so check and graph run unlocked,
 		// and a command that writes fails on its first write.
-		if exists(filepath.Join(p.Root, StateDir, journalFile)) {
-			return fmt.Errorf("an interrupted modgen command left %s, and the project is read-only: make it writable and run modgen again to recover", filepath.Join(StateDir, journalFile))
+		if tree.Exists(filepath.Join(p.Root, tree.StateDir, tree.JournalFile)) {
+			return fmt.Errorf("an interrupted modgen command left %s, and the project is read-only: make it writable and run modgen again to recover", filepath.Join(tree.StateDir, tree.JournalFile))
 		}
 		return nil
 	}
@@ -94,16 +99,16 @@ func (p *Project) Close() {
 	p.lock = nil
 }
 
-func (p *Project) writer() Writer {
+func (p *Project) writer() tree.Writer {
 	fsys := p.FS
 	if fsys == nil {
-		fsys = OS
+		fsys = tree.OS
 	}
-	return Writer{FS: fsys, Root: p.Root, Command: commandLine()}
+	return tree.Writer{FS: fsys, Root: p.Root, Command: tree.CommandLine()}
 }
 
 // Write applies changes to the project, all or nothing (see Writer.Write).
-func (p *Project) Write(changes []Change) error { return p.writer().Write(changes) }
+func (p *Project) Write(changes []tree.Change) error { return p.writer().Write(changes) }
 
 // Init prepares the folder of a project planned by NewProject for writing:
 // it creates the folder if needed and takes the project lock. If the
@@ -114,7 +119,7 @@ func (p *Project) Init() error {
 		return err
 	}
 	var missing []string
-	for d := abs; !exists(d); d = filepath.Dir(d) {
+	for d := abs; !tree.Exists(d); d = filepath.Dir(d) {
 		missing = append([]string{d}, missing...)
 	}
 	for _, d := range missing {
@@ -124,7 +129,7 @@ func (p *Project) Init() error {
 		}
 		p.created = append(p.created, d)
 	}
-	if p.Root, err = realRoot(abs); err != nil {
+	if p.Root, err = tree.RealRoot(abs); err != nil {
 		p.Abandon()
 		return err
 	}
@@ -146,9 +151,9 @@ func (p *Project) Init() error {
 func (p *Project) Abandon() {
 	held := p.lock != nil
 	p.Close()
-	if held && !exists(filepath.Join(p.Root, StateDir, journalFile)) {
-		os.Remove(filepath.Join(p.Root, StateDir, lockFile))
-		os.Remove(filepath.Join(p.Root, StateDir))
+	if held && !tree.Exists(filepath.Join(p.Root, tree.StateDir, tree.JournalFile)) {
+		os.Remove(filepath.Join(p.Root, tree.StateDir, tree.LockFile))
+		os.Remove(filepath.Join(p.Root, tree.StateDir))
 	}
 	for _, d := range slices.Backward(p.created) {
 		os.Remove(d)
@@ -163,7 +168,7 @@ func checkEmpty(dir string) error {
 		return err
 	}
 	for _, e := range entries {
-		if e.Name() != StateDir {
+		if e.Name() != tree.StateDir {
 			return fmt.Errorf("directory %s already exists and is not empty; choose another project name or --dir", dir)
 		}
 	}
@@ -172,16 +177,16 @@ func checkEmpty(dir string) error {
 
 // NewProject plans a new project. It fails if the target folder exists and
 // is not empty. base is the folder relative paths are resolved from.
-func NewProject(base string, opts NewProjectOptions) (*Project, *Plan, error) {
-	if err := ValidateName("project", opts.Name); err != nil {
+func NewProject(base string, opts NewProjectOptions) (*Project, *tree.Plan, error) {
+	if err := tree.ValidateName("project", opts.Name); err != nil {
 		return nil, nil, err
 	}
 	if opts.Module == "" {
 		opts.Module = opts.Name
 		if err := module.CheckImportPath(opts.Module); err != nil {
-			return nil, nil, ValidateModulePath(opts.Module)
+			return nil, nil, tree.ValidateModulePath(opts.Module)
 		}
-	} else if err := ValidateModulePath(opts.Module); err != nil {
+	} else if err := tree.ValidateModulePath(opts.Module); err != nil {
 		return nil, nil, err
 	}
 	dir := opts.Dir
@@ -194,19 +199,19 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *Plan, error) {
 	if err := checkEmpty(dir); err != nil {
 		return nil, nil, err
 	}
-	p := &Project{Root: dir, FS: OS, Manifest: &Manifest{
+	p := &Project{Root: dir, FS: tree.OS, Manifest: &tree.Manifest{
 		Modgen:   Version,
 		Module:   opts.Module,
 		Name:     opts.Name,
 		Database: "sqlite",
-		Modules:  []Module{},
+		Modules:  []tree.Module{},
 		Files:    map[string]string{},
 	}}
-	files, err := renderTree(templates.FS, "project", projectDataOf(p.Manifest), nil)
+	files, err := tree.RenderTree(templates.FS, "project", projectDataOf(p.Manifest), nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	plan := &Plan{Files: files, Manifest: p.Manifest}
+	plan := &tree.Plan{Files: files, Manifest: p.Manifest}
 	return p, plan, nil
 }
 
@@ -214,22 +219,22 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *Plan, error) {
 type projectData struct {
 	Name    string
 	Module  string
-	Modules []Module // in dependency order: a module after those it depends on
+	Modules []tree.Module // in dependency order: a module after those it depends on
 }
 
-func projectDataOf(m *Manifest) projectData {
+func projectDataOf(m *tree.Manifest) projectData {
 	return projectData{Name: m.Name, Module: m.Module, Modules: ordered(m)}
 }
 
 // ordered returns the modules so that each comes after its dependencies,
 // ties broken by name. The manifest is known to be acyclic.
-func ordered(m *Manifest) []Module {
+func ordered(m *tree.Manifest) []tree.Module {
 	mods := slices.Clone(m.Modules)
-	slices.SortFunc(mods, func(a, b Module) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(mods, func(a, b tree.Module) int { return strings.Compare(a.Name, b.Name) })
 	done := map[string]bool{}
-	var out []Module
-	var visit func(Module)
-	visit = func(mod Module) {
+	var out []tree.Module
+	var visit func(tree.Module)
+	visit = func(mod tree.Module) {
 		if done[mod.Name] {
 			return
 		}
@@ -252,13 +257,13 @@ func ordered(m *Manifest) []Module {
 // tree, records the hashes of scaffolded files, and adds the manifest
 // itself, which it also leaves in plan.Manifest. It returns the changes the
 // plan would make to the disk; the project itself is not changed.
-func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
+func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	m := plan.Manifest
 	if m == nil {
 		m = p.Manifest
 	}
 	m = m.Clone()
-	wiring, err := renderTree(templates.FS, "wiring", projectDataOf(m), func(rel string) string { return "cmd/api/" + rel })
+	wiring, err := tree.RenderTree(templates.FS, "wiring", projectDataOf(m), func(rel string) string { return "cmd/api/" + rel })
 	if err != nil {
 		return nil, err
 	}
@@ -276,17 +281,17 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 		}
 		plan.Add(support...)
 	}
-	if err := Format(plan.Files); err != nil {
+	if err := tree.Format(plan.Files); err != nil {
 		return nil, err
 	}
 	for _, f := range plan.Files {
-		if f.Owner == Scaffolded {
-			m.Files[f.Path] = Hash(f.Content)
+		if f.Owner == tree.Scaffolded {
+			m.Files[f.Path] = tree.Hash(f.Content)
 		}
 	}
 	m.Modgen = Version
-	plan.Add(File{Path: ManifestFile, Content: m.Marshal(), Owner: Merged, Template: "manifest"},
-		File{Path: SumFile, Content: m.MarshalSums(), Owner: Merged, Template: "manifest hashes"})
+	plan.Add(tree.File{Path: tree.ManifestFile, Content: m.Marshal(), Owner: tree.Merged, Template: "manifest"},
+		tree.File{Path: tree.SumFile, Content: m.MarshalSums(), Owner: tree.Merged, Template: "manifest hashes"})
 	plan.Manifest = m
 	// The hashes compared are those recorded before this command.
 	return plan.Compare(p.Root, p.Manifest.Files, force)
@@ -295,7 +300,7 @@ func (p *Project) Finish(plan *Plan, force bool) ([]Change, error) {
 // ArchModules returns the manifest's modules as the module rules see them.
 func (p *Project) ArchModules() []archrules.Module { return archModules(p.Manifest) }
 
-func archModules(m *Manifest) []archrules.Module {
+func archModules(m *tree.Manifest) []archrules.Module {
 	mods := make([]archrules.Module, 0, len(m.Modules))
 	for _, mod := range m.Modules {
 		mods = append(mods, archrules.Module{Name: mod.Name, DependsOn: mod.DependsOn, Extracted: mod.Extracted != nil})
@@ -305,11 +310,11 @@ func archModules(m *Manifest) []archrules.Module {
 
 // architectureFiles are the module rules as a test of the project: the
 // rules' own source, the test, and the module list from the manifest.
-func architectureFiles(m *Manifest) []File {
+func architectureFiles(m *tree.Manifest) []tree.File {
 	test, modules := archrules.ProjectTest(m.Module, archModules(m))
-	return []File{
-		{Path: archrules.ProjectSourceFile, Content: archrules.ProjectSource(), Owner: Generated, Template: "archrules.go"},
-		{Path: archrules.ProjectTestFile, Content: test, Owner: Generated, Template: "archrules test"},
-		{Path: archrules.ProjectModulesFile, Content: modules, Owner: Generated, Template: "archrules modules"},
+	return []tree.File{
+		{Path: archrules.ProjectSourceFile, Content: archrules.ProjectSource(), Owner: tree.Generated, Template: "archrules.go"},
+		{Path: archrules.ProjectTestFile, Content: test, Owner: tree.Generated, Template: "archrules test"},
+		{Path: archrules.ProjectModulesFile, Content: modules, Owner: tree.Generated, Template: "archrules modules"},
 	}
 }

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"go/parser"
 	"go/token"
 	"path"
@@ -18,7 +19,7 @@ import (
 // shared code that newer module templates use. A file that modgen wrote
 // before (recorded in modgen.sum) and the user then deleted is left out:
 // it was removed on purpose; the plan gets a warning naming it instead.
-func (p *Project) supportFiles(m *Manifest, plan *Plan) ([]File, error) {
+func (p *Project) supportFiles(m *tree.Manifest, plan *tree.Plan) ([]tree.File, error) {
 	planned := plan.Files
 	inPlan := map[string]bool{}
 	for _, f := range planned {
@@ -41,23 +42,23 @@ func (p *Project) supportFiles(m *Manifest, plan *Plan) ([]File, error) {
 			}
 		}
 	}
-	var out []File
+	var out []tree.File
 	for dir := range needed {
 		missing := false
-		for _, f := range templateFiles("project") {
-			if path.Dir(f) == dir && !inPlan[f] && !exists(filepath.Join(p.Root, filepath.FromSlash(f))) {
+		for _, f := range tree.TemplateFiles("project") {
+			if path.Dir(f) == dir && !inPlan[f] && !tree.Exists(filepath.Join(p.Root, filepath.FromSlash(f))) {
 				missing = true
 			}
 		}
 		if !missing {
 			continue
 		}
-		files, err := renderTree(templates.FS, "project/"+dir, projectDataOf(m), func(rel string) string { return dir + "/" + rel })
+		files, err := tree.RenderTree(templates.FS, "project/"+dir, projectDataOf(m), func(rel string) string { return dir + "/" + rel })
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range files {
-			if path.Dir(f.Path) != dir || inPlan[f.Path] || exists(filepath.Join(p.Root, filepath.FromSlash(f.Path))) {
+			if path.Dir(f.Path) != dir || inPlan[f.Path] || tree.Exists(filepath.Join(p.Root, filepath.FromSlash(f.Path))) {
 				continue
 			}
 			if _, deleted := m.Files[f.Path]; deleted {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/modgen-dev/modgen/generator"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/spf13/cobra"
 )
 
@@ -52,7 +53,7 @@ Running it again with the same flags changes nothing.`,
 				return err
 			}
 			if !g.dryRun {
-				if generator.Count(changes, generator.Unchanged) == len(changes) {
+				if tree.Count(changes, tree.Unchanged) == len(changes) {
 					fmt.Fprintf(g.stdout, "module %s is up to date; nothing changed\n", opts.Name)
 				} else {
 					fmt.Fprintf(g.stdout, "\nadded module %s with entity %s: routes under /%s, wired in cmd/api/wire_gen.go\n",

@@ -9,6 +9,7 @@ import (
 	"github.com/modgen-dev/modgen/generator"
 	"github.com/modgen-dev/modgen/generator/archrules"
 	"github.com/modgen-dev/modgen/generator/check"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/spf13/cobra"
 )
 
@@ -45,7 +46,7 @@ the entries that are fixed; --prune drops those from the file.`,
 				return usageError{fmt.Errorf("--baseline and --prune exclude each other: --baseline rewrites the whole baseline, fixed entries included")}
 			}
 			p, err := g.project()
-			var bad *generator.ManifestError
+			var bad *tree.ManifestError
 			if errors.As(err, &bad) {
 				return manifestProblems(g.stdout, format, bad)
 			}
@@ -114,7 +115,7 @@ the entries that are fixed; --prune drops those from the file.`,
 // modgen writes (confined, journaled, skipped when unchanged), and reports
 // whether it changed.
 func writeBaseline(p *generator.Project, data []byte) (bool, error) {
-	plan := &generator.Plan{Files: []generator.File{{Path: archrules.BaselineFile, Content: data, Owner: generator.Merged, Template: "baseline"}}}
+	plan := &tree.Plan{Files: []tree.File{{Path: archrules.BaselineFile, Content: data, Owner: tree.Merged, Template: "baseline"}}}
 	changes, err := plan.Compare(p.Root, p.Manifest.Files, false)
 	if err != nil {
 		return false, err
@@ -122,12 +123,12 @@ func writeBaseline(p *generator.Project, data []byte) (bool, error) {
 	if err := p.Write(changes); err != nil {
 		return false, err
 	}
-	return generator.Count(changes, generator.Unchanged) == 0, nil
+	return tree.Count(changes, tree.Unchanged) == 0, nil
 }
 
 // manifestProblems reports every problem of a manifest that cannot be used:
 // the module rules need a valid one.
-func manifestProblems(w io.Writer, format string, bad *generator.ManifestError) error {
+func manifestProblems(w io.Writer, format string, bad *tree.ManifestError) error {
 	if format == check.FormatJSON {
 		type problem struct {
 			File    string `json:"file"`

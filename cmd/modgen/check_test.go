@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modgen-dev/modgen/generator"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/spf13/cobra"
 )
 
@@ -198,8 +198,8 @@ func TestCheckCmdErrors(t *testing.T) {
 	}
 	for _, newCmd := range []func(*globals) *cobra.Command{newCheckCmd, newGraphCmd} {
 		_, _, err := execCommand(t, newCmd, t.TempDir(), false)
-		if !errors.Is(err, generator.ErrNotProject) {
-			t.Errorf("outside a project: got %v, want %v", err, generator.ErrNotProject)
+		if !errors.Is(err, tree.ErrNotProject) {
+			t.Errorf("outside a project: got %v, want %v", err, tree.ErrNotProject)
 		}
 	}
 }

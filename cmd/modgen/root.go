@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/modgen-dev/modgen/generator"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/spf13/cobra"
 )
 
@@ -120,7 +121,7 @@ func args(n int, what string) cobra.PositionalArgs {
 }
 
 // apply finishes a plan and writes it, or with --dry-run prints it.
-func (g *globals) apply(p *generator.Project, plan *generator.Plan) ([]generator.Change, error) {
+func (g *globals) apply(p *generator.Project, plan *tree.Plan) ([]tree.Change, error) {
 	changes, err := p.Finish(plan, g.force)
 	if err != nil {
 		return nil, err
@@ -130,13 +131,13 @@ func (g *globals) apply(p *generator.Project, plan *generator.Plan) ([]generator
 	}
 	if g.dryRun {
 		fmt.Fprintf(g.stdout, "dry run: nothing written in %s\n", p.Root)
-		generator.Summarize(g.stdout, changes, true)
+		tree.Summarize(g.stdout, changes, true)
 		return changes, nil
 	}
 	if err := p.Write(changes); err != nil {
 		return nil, err
 	}
-	generator.Summarize(g.stdout, changes, false)
+	tree.Summarize(g.stdout, changes, false)
 	return changes, nil
 }
 

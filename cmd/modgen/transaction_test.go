@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/modgen-dev/modgen/generator"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/modgen-dev/modgen/internal/testtree"
 )
 
@@ -95,18 +95,18 @@ func TestKill9AddModule(t *testing.T) {
 		case 0:
 			time.Sleep(time.Duration(float64(took) * 1.2 * rand.Float64()))
 		case 1:
-			waitFor(filepath.Join(root, generator.StateDir, "staging"), 2*took)
+			waitFor(filepath.Join(root, tree.StateDir, "staging"), 2*took)
 			time.Sleep(time.Duration(rand.Int64N(int64(3 * time.Millisecond))))
 		case 2:
-			waitFor(filepath.Join(root, generator.StateDir, "journal.json"), 2*took)
+			waitFor(filepath.Join(root, tree.StateDir, "journal.json"), 2*took)
 			time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond))))
 		}
 		cmd.Process.Kill()
 		cmd.Wait()
 		switch {
-		case exists(filepath.Join(root, generator.StateDir, "journal.json")):
+		case exists(filepath.Join(root, tree.StateDir, "journal.json")):
 			counts["killed while writing (journal)"]++
-		case exists(filepath.Join(root, generator.StateDir, "staging")):
+		case exists(filepath.Join(root, tree.StateDir, "staging")):
 			counts["killed while staging or cleaning up"]++
 		}
 		out, err := exec.Command(bin, "-C", root, "graph").CombinedOutput()
@@ -127,8 +127,8 @@ func TestKill9AddModule(t *testing.T) {
 		default:
 			t.Fatalf("trial %d (killed after %v of %v): the tree is neither as before nor as after", i, cmd.ProcessState, took)
 		}
-		if entries, _ := os.ReadDir(filepath.Join(root, generator.StateDir)); len(entries) != 1 {
-			t.Fatalf("trial %d: %s holds %v; want the lock alone", i, generator.StateDir, entries)
+		if entries, _ := os.ReadDir(filepath.Join(root, tree.StateDir)); len(entries) != 1 {
+			t.Fatalf("trial %d: %s holds %v; want the lock alone", i, tree.StateDir, entries)
 		}
 	}
 	t.Logf("%d kills of a %v command: %v", trials, took.Round(time.Millisecond), counts)
@@ -176,7 +176,7 @@ func TestConcurrentCommands(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		m, err := generator.LoadManifest(root)
+		m, err := tree.LoadManifest(root)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,14 +198,14 @@ func TestConcurrentCommands(t *testing.T) {
 func TestLockNamesTheHolder(t *testing.T) {
 	root := seedProject(t)
 	real, _ := filepath.EvalSymlinks(root)
-	lock, err := generator.LockProject(real)
+	lock, err := tree.LockProject(real)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lock.Release()
-	wait := generator.LockWait
-	generator.LockWait = 100 * time.Millisecond
-	defer func() { generator.LockWait = wait }()
+	wait := tree.LockWait
+	tree.LockWait = 100 * time.Millisecond
+	defer func() { tree.LockWait = wait }()
 	before := testtree.Read(t, root)
 	code, _, stderr := modgen(t, root, "add", "module", "clientes")
 	want := "modgen: another modgen command is working in this project (pid "
@@ -308,7 +308,7 @@ func TestSymlinkConfinement(t *testing.T) {
 // root is made immutable (chattr +i, which binds root too).
 func TestReadOnlyProject(t *testing.T) {
 	root := seedProject(t)
-	os.RemoveAll(filepath.Join(root, generator.StateDir))
+	os.RemoveAll(filepath.Join(root, tree.StateDir))
 	if out, err := exec.Command("chattr", "+i", root).CombinedOutput(); err != nil {
 		t.Skipf("chattr +i: %v: %s (needs root and a filesystem with attributes)", err, out)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modgen-dev/modgen/generator"
+	"github.com/modgen-dev/modgen/generator/tree"
 )
 
 // oldProject makes a project as an older modgen wrote it: without the
@@ -25,7 +25,7 @@ func oldProject(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	sums, err := os.ReadFile(filepath.Join(root, generator.SumFile))
+	sums, err := os.ReadFile(filepath.Join(root, tree.SumFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func oldProject(t *testing.T) string {
 			kept = append(kept, line)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(root, generator.SumFile), []byte(strings.Join(kept, "")), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(root, tree.SumFile), []byte(strings.Join(kept, "")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return root

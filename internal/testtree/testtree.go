@@ -90,3 +90,14 @@ func Copy(t testing.TB, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// Root returns a new empty folder for a test, as modgen sees a project
+// root: absolute and free of symbolic links.
+func Root(t testing.TB) string {
+	t.Helper()
+	root, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}

@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"bytes"

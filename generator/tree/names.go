@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"fmt"
@@ -136,7 +136,7 @@ func checkNamePaths(name string) error {
 func namePaths(name string) (imports, files []string) {
 	dir := "internal/" + name
 	imports = []string{dir, dir + "/domain", dir + "/" + name + "pb", dir + "/" + name + "grpc", "cmd/" + name}
-	for _, f := range templateFiles("module") {
+	for _, f := range TemplateFiles("module") {
 		files = append(files, dir+"/"+f)
 	}
 	files = append(files, "proto/"+name+"/v1/"+name+".proto", dir+"/"+name+"pb/"+name+".pb.go", "cmd/"+name+"/main.go")
@@ -145,7 +145,7 @@ func namePaths(name string) (imports, files []string) {
 
 // templateFiles lists the files a template tree renders, relative to its
 // root, without the .tmpl suffix.
-var templateFiles = sync.OnceValue(func() func(string) []string {
+var TemplateFiles = sync.OnceValue(func() func(string) []string {
 	trees := map[string][]string{}
 	fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -228,7 +228,7 @@ var reservedEntities = []string{"API", "Deps", "Module", "ListParams", "Validati
 	"DefaultLimit", "MaxLimit", "Migrations", "New", "Serve"}
 
 // validateEntity checks an entity type name.
-func validateEntity(name string) error {
+func ValidateEntity(name string) error {
 	if name == "" || name[0] < 'A' || name[0] > 'Z' {
 		return fmt.Errorf("entity %q: an entity is an exported Go type name, starting with an upper-case ASCII letter; try %q", name, Exported(suggest(name)))
 	}

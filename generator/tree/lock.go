@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"errors"
@@ -15,7 +15,7 @@ import (
 // same project to finish before it gives up.
 var LockWait = 3 * time.Second
 
-const lockFile = "lock"
+const LockFile = "lock"
 
 // Lock is the project lock: an advisory lock of the operating system on
 // .modgen/lock, held for a whole command, so that two modgen commands never
@@ -40,7 +40,7 @@ func LockProject(root string) (*Lock, error) {
 	} else if !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a folder (a symbolic link or a file); remove it, modgen keeps its lock and journal there", state)
 	}
-	path := filepath.Join(state, lockFile)
+	path := filepath.Join(state, LockFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("opening the project lock: %w", err)
@@ -67,7 +67,7 @@ func LockProject(root string) (*Lock, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	l := &Lock{f: f}
-	if err := l.note(fmt.Sprintf("pid %d: %s", os.Getpid(), commandLine())); err != nil {
+	if err := l.note(fmt.Sprintf("pid %d: %s", os.Getpid(), CommandLine())); err != nil {
 		l.Release()
 		return nil, fmt.Errorf("writing the project lock: %w", err)
 	}
@@ -94,7 +94,7 @@ func (l *Lock) Release() {
 }
 
 // commandLine is how the lock and the journal name the running command.
-func commandLine() string {
+func CommandLine() string {
 	args := []string{"modgen"}
 	if len(os.Args) > 1 {
 		args = append(args, os.Args[1:]...)

@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ import (
 const StateDir = ".modgen"
 
 const (
-	journalFile = "journal.json"
+	JournalFile = "journal.json"
 	stagingDir  = "staging"
 )
 
@@ -127,15 +127,15 @@ func (w Writer) Write(changes []Change) error {
 	if err != nil {
 		return w.abort(err)
 	}
-	tmp := filepath.Join(state, journalFile+".tmp")
+	tmp := filepath.Join(state, JournalFile+".tmp")
 	if err := w.FS.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
 		return w.abort(fmt.Errorf("writing the journal: %w", err))
 	}
-	if err := w.FS.Rename(tmp, filepath.Join(state, journalFile)); err != nil {
+	if err := w.FS.Rename(tmp, filepath.Join(state, JournalFile)); err != nil {
 		return w.abort(fmt.Errorf("writing the journal: %w", err))
 	}
 	// The journal is in place: from here on, failures are undone from it.
-	if err := w.FS.Sync([]string{filepath.Join(state, journalFile), state}); err != nil {
+	if err := w.FS.Sync([]string{filepath.Join(state, JournalFile), state}); err != nil {
 		return w.undo(&j, fmt.Errorf("syncing the journal: %w", err))
 	}
 	for _, d := range j.Dirs {
@@ -151,7 +151,7 @@ func (w Writer) Write(changes []Change) error {
 	if err := w.FS.Sync(w.absAll(j.parents())); err != nil {
 		return w.undo(&j, fmt.Errorf("syncing the written folders: %w", err))
 	}
-	if err := w.FS.Remove(filepath.Join(state, journalFile)); err != nil {
+	if err := w.FS.Remove(filepath.Join(state, JournalFile)); err != nil {
 		return w.undo(&j, fmt.Errorf("committing (removing the journal): %w", err))
 	}
 	// Committed. The backups left in staging are removed once the removal
@@ -184,7 +184,7 @@ func (w Writer) ensureState() error {
 // abort undoes a write that failed before its journal existed: nothing in
 // the project changed, only staged files are removed.
 func (w Writer) abort(err error) error {
-	w.FS.Remove(filepath.Join(w.Root, StateDir, journalFile+".tmp"))
+	w.FS.Remove(filepath.Join(w.Root, StateDir, JournalFile+".tmp"))
 	w.cleanStaging()
 	return fmt.Errorf("%w; nothing was changed", err)
 }
@@ -192,7 +192,7 @@ func (w Writer) abort(err error) error {
 // undo rolls back a write that failed after its journal was written.
 func (w Writer) undo(j *journal, err error) error {
 	if rerr := w.rollback(j); rerr != nil {
-		return fmt.Errorf("%w; rolling back failed too (%v): the next modgen command will finish the rollback from %s", err, rerr, filepath.Join(StateDir, journalFile))
+		return fmt.Errorf("%w; rolling back failed too (%v): the next modgen command will finish the rollback from %s", err, rerr, filepath.Join(StateDir, JournalFile))
 	}
 	return fmt.Errorf("%w; every change was rolled back", err)
 }
@@ -203,7 +203,7 @@ func (w Writer) undo(j *journal, err error) error {
 func (w Writer) rollback(j *journal) error {
 	for _, e := range slices.Backward(j.Files) {
 		if e.Old != "" {
-			if exists(w.abs(e.Old)) {
+			if Exists(w.abs(e.Old)) {
 				if err := w.FS.Rename(w.abs(e.Old), w.abs(e.Path)); err != nil {
 					return fmt.Errorf("restoring %s: %w", e.Path, err)
 				}
@@ -212,7 +212,7 @@ func (w Writer) rollback(j *journal) error {
 		}
 		// A created file is in place exactly when its staged copy was
 		// renamed away.
-		if !exists(w.abs(e.New)) {
+		if !Exists(w.abs(e.New)) {
 			if err := w.FS.Remove(w.abs(e.Path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("removing %s: %w", e.Path, err)
 			}
@@ -225,7 +225,7 @@ func (w Writer) rollback(j *journal) error {
 	}
 	var parents []string
 	for _, d := range j.parents() {
-		if exists(w.abs(d)) {
+		if Exists(w.abs(d)) {
 			parents = append(parents, w.abs(d))
 		}
 	}
@@ -233,7 +233,7 @@ func (w Writer) rollback(j *journal) error {
 		return fmt.Errorf("syncing the restored folders: %w", err)
 	}
 	state := filepath.Join(w.Root, StateDir)
-	if err := w.FS.Remove(filepath.Join(state, journalFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := w.FS.Remove(filepath.Join(state, JournalFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the journal: %w", err)
 	}
 	if err := w.FS.Sync([]string{state}); err != nil {
@@ -261,12 +261,12 @@ func (w Writer) cleanStaging() {
 // or "" when there was nothing to recover.
 func (w Writer) Recover() (string, error) {
 	state := filepath.Join(w.Root, StateDir)
-	data, err := os.ReadFile(filepath.Join(state, journalFile))
+	data, err := os.ReadFile(filepath.Join(state, JournalFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		// Staged files without a journal: a command stopped before it changed
 		// anything, or after it committed.
-		if exists(filepath.Join(state, stagingDir)) || exists(filepath.Join(state, journalFile+".tmp")) {
-			w.FS.Remove(filepath.Join(state, journalFile+".tmp"))
+		if Exists(filepath.Join(state, stagingDir)) || Exists(filepath.Join(state, JournalFile+".tmp")) {
+			w.FS.Remove(filepath.Join(state, JournalFile+".tmp"))
 			w.cleanStaging()
 		}
 		return "", nil
@@ -276,11 +276,11 @@ func (w Writer) Recover() (string, error) {
 	}
 	var j journal
 	if err := json.Unmarshal(data, &j); err != nil {
-		return "", fmt.Errorf("%s: %v; it records an interrupted modgen command: restore the project from version control, then delete the file", filepath.Join(StateDir, journalFile), err)
+		return "", fmt.Errorf("%s: %v; it records an interrupted modgen command: restore the project from version control, then delete the file", filepath.Join(StateDir, JournalFile), err)
 	}
 	for _, p := range append(slices.Clone(j.Dirs), j.paths()...) {
 		if err := CheckRelPath(p); err != nil {
-			return "", fmt.Errorf("%s: bad path %q (%v); restore the project from version control, then delete the file", filepath.Join(StateDir, journalFile), p, err)
+			return "", fmt.Errorf("%s: bad path %q (%v); restore the project from version control, then delete the file", filepath.Join(StateDir, JournalFile), p, err)
 		}
 	}
 	if err := w.rollback(&j); err != nil {
@@ -339,7 +339,7 @@ func (w Writer) absAll(rels []string) []string {
 	return abs
 }
 
-func exists(p string) bool {
+func Exists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil
 }

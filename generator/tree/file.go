@@ -1,7 +1,9 @@
-// Package generator is modgen's core: it plans every file of a command in
-// memory, formats the whole tree, and applies it all-or-nothing. It knows
-// nothing about the command line.
-package generator
+// Package tree is the machinery every modgen command shares: files and
+// their owners, templates, formatting, the comparison with the disk, the
+// journaled write under the project lock, and the manifest. It knows
+// nothing about modules or the command line; package generator plans the
+// commands on top of it.
+package tree
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ var funcs = func() template.FuncMap {
 // each is rename(path relative to dir, without .tmpl); the owner is
 // Generated when the output starts with the generated header, Scaffolded
 // otherwise.
-func renderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([]File, error) {
+func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([]File, error) {
 	var files []File
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {

@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 )
 
 func TestCompareAndWrite(t *testing.T) {
-	root := tempRoot(t)
+	root := testtree.Root(t)
 	gen := GeneratedHeader + "\n\npackage x\n"
 	plan := &Plan{Files: []File{
 		{Path: "a/new.go", Content: []byte("package a\n"), Owner: Scaffolded},
@@ -133,63 +133,5 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	if _, err := LoadManifest(t.TempDir()); !errors.Is(err, ErrNotProject) {
 		t.Errorf("missing manifest: %v; want ErrNotProject", err)
-	}
-}
-
-// tempRoot is a new empty folder, as a project root: absolute and free of
-// symbolic links.
-func tempRoot(t testing.TB) string {
-	t.Helper()
-	root, err := realRoot(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
-
-// A checkout with core.autocrlf turns LF into CRLF: such a file is neither
-// an edit nor rewritten.
-func TestCompareIgnoresLineEndings(t *testing.T) {
-	root := tempRoot(t)
-	lf := "package x\n\nfunc F() {}\n"
-	crlf := strings.ReplaceAll(lf, "\n", "\r\n")
-	testtree.Write(t, root, map[string]string{"service.go": crlf, "wire_gen.go": GeneratedHeader + "\r\n" + crlf})
-	hashes := map[string]string{"service.go": Hash([]byte(lf))}
-	plan := &Plan{Files: []File{
-		{Path: "service.go", Content: []byte(lf), Owner: Scaffolded},
-		{Path: "wire_gen.go", Content: []byte(GeneratedHeader + "\n" + lf), Owner: Generated},
-	}}
-	changes, err := plan.Compare(root, hashes, false)
-	if err != nil {
-		t.Fatalf("Compare = %v; a CRLF copy of what modgen wrote is no edit", err)
-	}
-	if n := Count(changes, Unchanged); n != 2 {
-		t.Errorf("%d unchanged; want both files left alone", n)
-	}
-	// An edit in a CRLF checkout is still an edit.
-	testtree.Write(t, root, map[string]string{"service.go": strings.ReplaceAll(crlf, "F()", "G()")})
-	if _, err := plan.Compare(root, hashes, false); err == nil {
-		t.Error("an edited CRLF file was not reported")
-	}
-}
-
-// A scaffolded file the user deleted is planned as Restore, and said so.
-func TestCompareReportsRestoredFiles(t *testing.T) {
-	root := tempRoot(t)
-	plan := &Plan{Files: []File{
-		{Path: "gone.go", Content: []byte("package x\n"), Owner: Scaffolded},
-		{Path: "new.go", Content: []byte("package x\n"), Owner: Scaffolded},
-	}}
-	changes, err := plan.Compare(root, map[string]string{"gone.go": Hash([]byte("package x\n"))}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if changes[0].Action != Restore || changes[1].Action != Create {
-		t.Fatalf("actions %v, %v; want restore, create", changes[0].Action, changes[1].Action)
-	}
-	var out strings.Builder
-	Summarize(&out, changes, false)
-	if want := "restore   gone.go (you deleted it after modgen wrote it)\ncreate    new.go\n"; out.String() != want {
-		t.Errorf("summary:\n%s\nwant:\n%s", out.String(), want)
 	}
 }

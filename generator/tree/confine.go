@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"errors"
@@ -101,7 +101,7 @@ func inside(root, path string) bool {
 // realRoot returns dir as an absolute path without symbolic links, so a
 // project reached through a link keeps working and confinement compares
 // real paths.
-func realRoot(dir string) (string, error) {
+func RealRoot(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err

@@ -1,4 +1,4 @@
-package generator
+package tree
 
 import (
 	"bytes"
@@ -97,7 +97,8 @@ func (m *Manifest) Clone() *Manifest {
 	return &c
 }
 
-func errNotProject(dir string) error {
+// NotProject is the error for a folder without a manifest.
+func NotProject(dir string) error {
 	abs, _ := filepath.Abs(dir)
 	return fmt.Errorf("%w: no %s in %s; run modgen inside a project made by `modgen new project`, or pass -C DIR", ErrNotProject, ManifestFile, abs)
 }
@@ -107,7 +108,7 @@ func errNotProject(dir string) error {
 func LoadManifest(dir string) (*Manifest, error) {
 	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, errNotProject(dir)
+		return nil, NotProject(dir)
 	}
 	if err != nil {
 		return nil, err
@@ -425,7 +426,7 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 			continue
 		}
 		index[mod.Name] = i
-		if err := validateEntity(mod.Entity); err != nil {
+		if err := ValidateEntity(mod.Entity); err != nil {
 			add(line(i, "entity"), "module %q: %v", mod.Name, err)
 		}
 		if x := mod.Extracted; x != nil {
@@ -456,7 +457,7 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 		}
 	}
 	if len(problems) == 0 {
-		if cycle := findCycle(m.Modules); cycle != nil {
+		if cycle := FindCycle(m.Modules); cycle != nil {
 			add(line(index[cycle[0]], "depends_on"), "dependency cycle: %s; a module cannot depend on a module that depends on it", strings.Join(cycle, " → "))
 		}
 	}
@@ -466,7 +467,7 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 // findCycle returns a dependency cycle as the path of module names (first
 // and last equal), or nil. Every dependency is known. Depth-first, each
 // module visited once.
-func findCycle(mods []Module) []string {
+func FindCycle(mods []Module) []string {
 	deps := make(map[string][]string, len(mods))
 	for _, m := range mods {
 		deps[m.Name] = m.DependsOn
