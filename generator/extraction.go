@@ -69,14 +69,19 @@ func (p *Project) Extract(name string, port int) (*Plan, error) {
 			port++
 		}
 	}
-	files, err := extract.Generate(extract.Config{Root: p.Root, ModulePath: p.Manifest.Module, Module: name, Port: port})
+	x, err := extract.Extract(extract.Config{Root: p.Root, ModulePath: p.Manifest.Module, Module: name, Port: port})
 	if err != nil {
 		return nil, err
 	}
 	plan := &Plan{}
-	for _, f := range files {
+	for _, f := range x.Files {
 		plan.Add(File{Path: f.Path, Content: f.Content, Owner: Generated, Template: "extract", Final: true})
 	}
+	around, err := p.serviceFiles(x.Service, port)
+	if err != nil {
+		return nil, err
+	}
+	plan.Add(around...)
 	gomod, err := p.requireModules(grpcRequires)
 	if err != nil {
 		return nil, err
@@ -88,6 +93,45 @@ func (p *Project) Extract(name string, port int) (*Plan, error) {
 	plan.Add(gomod, gosum)
 	mod.Extracted = &Extraction{Port: port}
 	return plan, nil
+}
+
+// serviceData is what the extraction templates see.
+type serviceData struct {
+	extract.Service
+	Module string // the project's Go module path
+	Name   string // the module's name
+	Port   int
+}
+
+// serviceFiles renders what surrounds the generated code of an extracted
+// module: the shared packages pkg/grpcx and pkg/contract (generated, the
+// same for every module, rewritten on every extraction) and the service's
+// command: cmd/<m>/wire_gen.go (generated) beside main.go and main_test.go,
+// which are scaffolded once and then the user's: a file modgen already
+// wrote, or that exists, is left alone.
+func (p *Project) serviceFiles(svc extract.Service, port int) ([]File, error) {
+	data := serviceData{Service: svc, Module: p.Manifest.Module, Name: svc.Module, Port: port}
+	shared, err := renderTree(templates.FS, "extract/pkg", data, func(rel string) string { return "pkg/" + rel })
+	if err != nil {
+		return nil, err
+	}
+	cmd, err := renderTree(templates.FS, "extract/cmd", data, func(rel string) string { return "cmd/" + svc.Module + "/" + rel })
+	if err != nil {
+		return nil, err
+	}
+	files := shared
+	for _, f := range cmd {
+		if f.Owner == Scaffolded {
+			if _, recorded := p.Manifest.Files[f.Path]; recorded {
+				continue
+			}
+			if _, err := os.Lstat(filepath.Join(p.Root, filepath.FromSlash(f.Path))); err == nil {
+				continue
+			}
+		}
+		files = append(files, f)
+	}
+	return files, nil
 }
 
 // requireModules returns go.mod with reqs added or raised to their version,

@@ -63,17 +63,42 @@ type File struct {
 	Content []byte
 }
 
+// Service describes an extracted module's service, for what is rendered
+// from templates around the generated files (the service's command).
+type Service struct {
+	Module   string   // the module, e.g. estoque
+	FullName string   // the protobuf service, e.g. estoque.v1.EstoqueService
+	Adapter  string   // the generated adapter package, e.g. estoquegrpc
+	HasLog   bool     // the module's Deps has a Log *slog.Logger
+	Unwired  []string // Deps fields that are other modules
+}
+
+// Extraction is everything Extract produces for one module.
+type Extraction struct {
+	Files   []File
+	Service Service
+}
+
 // Generate extracts cfg.Module. It returns every file or, on any error,
 // none. Errors name the method, parameter, type and the fix.
 func Generate(cfg Config) ([]File, error) {
-	files, err := generate(cfg)
+	x, err := Extract(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return x.Files, nil
+}
+
+// Extract is Generate, with the description of the service.
+func Extract(cfg Config) (*Extraction, error) {
+	x, err := generate(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", cfg.Module, err)
 	}
-	return files, nil
+	return x, nil
 }
 
-func generate(cfg Config) ([]File, error) {
+func generate(cfg Config) (*Extraction, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -95,7 +120,16 @@ func generate(cfg Config) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(files, more...), nil
+	return &Extraction{
+		Files: append(files, more...),
+		Service: Service{
+			Module:   c.pkgName,
+			FullName: c.protoPkg + "." + c.service,
+			Adapter:  c.adapterName(),
+			HasLog:   c.module.hasLog,
+			Unwired:  c.module.unwired,
+		},
+	}, nil
 }
 
 func (cfg Config) check() error {

@@ -12,8 +12,8 @@ func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]File, error) {
 	if !c.module.ok {
 		return nil, fmt.Errorf("cmd/%s needs %s in internal/%s to build the service; the module scaffold (modgen add module) has it", c.pkgName, c.module.missing, c.pkgName)
 	}
-	if !c.project.database || !c.project.eventbus {
-		return nil, fmt.Errorf("cmd/%s needs Open and Migrate in pkg/database and New in pkg/eventbus, as `modgen new project` writes them", c.pkgName)
+	if !c.project.database || !c.project.eventbus || !c.project.requestID {
+		return nil, fmt.Errorf("the %s service needs Open and Migrate in pkg/database, New in pkg/eventbus and RequestID and WithRequestID in pkg/server, as `modgen new project` writes them", c.pkgName)
 	}
 	req, err := codeGeneratorRequest(pf.name, protoSrc)
 	if err != nil {
@@ -43,7 +43,7 @@ func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]File, error) {
 	server := serverFile(c, pb, cv)
 	client := clientFile(c, pb, cv)
 	cv.flush()
-	errs := errorsFile(c, cv.uses)
+	errs := errorsFile(c)
 	for _, out := range []struct {
 		name string
 		f    *jen.File
@@ -59,16 +59,5 @@ func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, File{Path: adir + "contract_test.go", Content: src})
-	cdir := "cmd/" + c.pkgName + "/"
-	for _, out := range []struct {
-		name string
-		f    *jen.File
-	}{{"main.go", cmdMain(c)}, {"main_test.go", cmdMainTest(c)}} {
-		src, err := render(out.f, cdir+out.name)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, File{Path: cdir + out.name, Content: src})
-	}
 	return files, nil
 }

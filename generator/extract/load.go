@@ -684,7 +684,7 @@ func detectCRUD(c *contract) *crudShape {
 			return nil
 		}
 	}
-	return &crudShape{entity: entity.goRef.name, input: input.goRef.name, page: page.goRef.name, params: params.goRef.name}
+	return &crudShape{entity: entity.goRef.name, input: input.goRef.name, page: page.goRef.name, params: params.goRef.name, limit: field(params, "Limit", kInt).typ}
 }
 
 // collectDocs maps the position of every declared name (types, struct

@@ -121,4 +121,5 @@ type crudShape struct {
 	input  string // EstoqueInput
 	page   string // EstoquePage
 	params string // ListParams
+	limit  *typ   // the type of ListParams.Limit
 }
