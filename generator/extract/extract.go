@@ -1,13 +1,16 @@
 // Package extract reads a module's API interface from its Go source and
-// generates what runs it as its own gRPC service: the .proto (with stable
+// generates the code whose shape depends on it: the .proto (with stable
 // field numbers), its Go code compiled in process (no protoc, no plugins),
-// gRPC stubs, server and client adapters that keep errors, deadlines and
-// request ids across the wire, a contract test run against both
-// implementations, and a standalone server command.
+// gRPC stubs, the server and client adapters with their conversions, the
+// module's error table and its contract test. What is the same for every
+// module lives in the project's pkg/grpcx and pkg/contract, and the
+// service's command in cmd/<m>; both are rendered from templates/extract by
+// the caller, with the Service that Extract describes.
 //
 // Generate does no I/O besides reading the project; the caller writes the
 // files. Every generated file starts with the generated-code header and is
-// rewritten on every extraction.
+// rewritten on every extraction. The mapping between Go and the wire has
+// one home, wiretypes.go.
 //
 // # Types on the wire
 //
@@ -53,7 +56,7 @@ type Config struct {
 	Root       string // project root (holds go.mod)
 	ModulePath string // the project's Go module path, e.g. github.com/acme/loja
 	Module     string // module name, e.g. estoque (package internal/estoque)
-	Port       int    // default gRPC port of the standalone server, e.g. 50051
+	Port       int    // gRPC port of the standalone server, e.g. 50051 (checked; the command's template uses it)
 }
 
 // File is one generated file: a slash-separated path relative to

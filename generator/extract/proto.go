@@ -3,7 +3,6 @@ package extract
 import (
 	"bytes"
 	"fmt"
-	"go/types"
 	"slices"
 	"sort"
 	"strings"
@@ -64,48 +63,6 @@ type previousMessage struct {
 type previousField struct {
 	number int32
 	typ    string
-}
-
-// protoType is how t is written in a .proto field declaration.
-func protoType(t *typ) string {
-	switch t.kind {
-	case kBool:
-		return "bool"
-	case kString:
-		return "string"
-	case kInt:
-		switch t.basic {
-		case types.Int8, types.Int16, types.Int32:
-			return "int32"
-		}
-		return "int64"
-	case kUint:
-		switch t.basic {
-		case types.Uint8, types.Uint16, types.Uint32:
-			return "uint32"
-		}
-		return "uint64"
-	case kFloat:
-		if t.basic == types.Float32 {
-			return "float"
-		}
-		return "double"
-	case kBytes:
-		return "bytes"
-	case kTime:
-		return "google.protobuf.Timestamp"
-	case kDuration:
-		return "google.protobuf.Duration"
-	case kMessage:
-		return t.msg.name
-	case kPointer:
-		return t.elem.msg.name
-	case kSlice:
-		return "repeated " + protoType(t.elem)
-	case kMap:
-		return "map<" + protoType(t.key) + ", " + protoType(t.elem) + ">"
-	}
-	panic(fmt.Sprintf("extract: no protobuf type for kind %d", t.kind))
 }
 
 // buildProto lays out the .proto of c. Fields keep the numbers prev gave
