@@ -101,6 +101,9 @@ type serviceData struct {
 	Module string // the project's Go module path
 	Name   string // the module's name
 	Port   int
+	// Unset are the Deps fields that are other modules and that the
+	// command cannot pass in: they stay nil.
+	Unset []string
 }
 
 // serviceFiles renders what surrounds the generated code of an extracted
@@ -111,6 +114,11 @@ type serviceData struct {
 // wrote, or that exists, is left alone.
 func (p *Project) serviceFiles(svc extract.Service, port int) ([]File, error) {
 	data := serviceData{Service: svc, Module: p.Manifest.Module, Name: svc.Module, Port: port}
+	for _, f := range svc.Unwired {
+		if !slices.ContainsFunc(svc.Deps, func(d extract.Dep) bool { return d.Field == f }) {
+			data.Unset = append(data.Unset, f)
+		}
+	}
 	shared, err := renderTree(templates.FS, "extract/pkg", data, func(rel string) string { return "pkg/" + rel })
 	if err != nil {
 		return nil, err

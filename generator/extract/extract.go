@@ -74,6 +74,14 @@ type Service struct {
 	Adapter  string   // the generated adapter package, e.g. estoquegrpc
 	HasLog   bool     // the module's Deps has a Log *slog.Logger
 	Unwired  []string // Deps fields that are other modules
+	Deps     []Dep    // those of Unwired the command can pass in, e.g. remote clients
+}
+
+// Dep is a field of the module's Deps that the service's command can set:
+// another module, through the interface the module declares.
+type Dep struct {
+	Field string // Estoque
+	Type  string // pedidos.EstoqueService, qualified by package name
 }
 
 // Extraction is everything Extract produces for one module.
@@ -131,6 +139,7 @@ func generate(cfg Config) (*Extraction, error) {
 			Adapter:  c.adapterName(),
 			HasLog:   c.module.hasLog,
 			Unwired:  c.module.unwired,
+			Deps:     c.module.deps,
 		},
 	}, nil
 }

@@ -482,6 +482,9 @@ func (l *loader) readModule() {
 			}
 		default:
 			ms.unwired = append(ms.unwired, f.Name())
+			if ts, ok := l.injectable(f.Type()); ok {
+				ms.deps = append(ms.deps, Dep{Field: f.Name(), Type: ts})
+			}
 		}
 	}
 	if !hasDB || !hasBus {
@@ -489,6 +492,25 @@ func (l *loader) readModule() {
 		return
 	}
 	ms.ok = true
+}
+
+// injectable returns how the service's command names the type of a Deps
+// field, when it can hand the module one: an interface or a pointer type of
+// the module package, which can be nil when the command does not.
+func (l *loader) injectable(t types.Type) (string, bool) {
+	switch t.Underlying().(type) {
+	case *types.Interface, *types.Pointer:
+	default:
+		return "", false
+	}
+	ok := true
+	ts := types.TypeString(t, func(p *types.Package) string {
+		if p != l.pkg {
+			ok = false
+		}
+		return p.Name()
+	})
+	return ts, ok
 }
 
 // readProject checks the project's packages the generated code uses.

@@ -76,6 +76,7 @@ type moduleShape struct {
 	ok      bool     // New, Deps{DB, Bus, Log}, (*Module).API and Migrations are there
 	missing string   // when !ok: what is missing, for the error
 	unwired []string // Deps fields besides DB, Bus and Log: other modules
+	deps    []Dep    // those of unwired the service's command can pass in
 	hasLog  bool
 }
 
