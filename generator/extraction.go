@@ -36,8 +36,9 @@ var grpcRequires = []requirement{
 }
 
 // Extract plans the extraction of module name into a gRPC service: the
-// files generated from its API (proto, pb code, adapters, contract tests,
-// the standalone server), the wiring toggle and the go.mod/go.sum additions.
+// files generated from its API (proto, pb code, adapters, contract tests),
+// the shared pkg/grpcx and pkg/contract, the standalone server cmd/<name>
+// (templates/extract), the wiring toggle and the go.mod/go.sum additions.
 // port 0 keeps the module's recorded port, or picks the next free one.
 func (p *Project) Extract(name string, port int) (*Plan, error) {
 	mod := p.Manifest.Find(name)
