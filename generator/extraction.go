@@ -111,8 +111,9 @@ type serviceData struct {
 // module: the shared packages pkg/grpcx and pkg/contract (generated, the
 // same for every module, rewritten on every extraction) and the service's
 // command: cmd/<m>/wire_gen.go (generated) beside main.go and main_test.go,
-// which are scaffolded once and then the user's: a file modgen already
-// wrote, or that exists, is left alone.
+// which are scaffolded and then the user's: one that exists is left alone,
+// even when edited; one that is missing is written again, since the
+// generated wire_gen.go needs a main beside it.
 func (p *Project) serviceFiles(svc extract.Service, port int) ([]File, error) {
 	data := serviceData{Service: svc, Module: p.Manifest.Module, Name: svc.Module, Port: port}
 	for _, f := range svc.Unwired {
@@ -131,9 +132,6 @@ func (p *Project) serviceFiles(svc extract.Service, port int) ([]File, error) {
 	files := shared
 	for _, f := range cmd {
 		if f.Owner == Scaffolded {
-			if _, recorded := p.Manifest.Files[f.Path]; recorded {
-				continue
-			}
 			if _, err := os.Lstat(filepath.Join(p.Root, filepath.FromSlash(f.Path))); err == nil {
 				continue
 			}
