@@ -37,8 +37,9 @@ var grpcRequires = []requirement{
 }
 
 // Extract plans the extraction of module name into a gRPC service: the
-// files generated from its API (proto, pb code, adapters, contract tests,
-// the standalone server), the wiring toggle and the go.mod/go.sum additions.
+// files generated from its API (proto, pb code, adapters, contract tests),
+// the shared pkg/grpcx and pkg/contract, the standalone server cmd/<name>
+// (templates/extract), the wiring toggle and the go.mod/go.sum additions.
 // port 0 keeps the module's recorded port, or picks the next free one.
 func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 	mod := p.Manifest.Find(name)
@@ -70,14 +71,16 @@ func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 			port++
 		}
 	}
-	files, err := extract.Generate(extract.Config{Root: p.Root, ModulePath: p.Manifest.Module, Module: name, Port: port})
+	x, err := extract.Extract(extract.Config{Root: p.Root, ModulePath: p.Manifest.Module, Module: name, Port: port})
 	if err != nil {
 		return nil, err
 	}
-	plan := &tree.Plan{}
-	for _, f := range files {
-		plan.Add(tree.File{Path: f.Path, Content: f.Content, Owner: tree.Generated, Template: "extract", Final: true})
+	plan := &tree.Plan{Files: x.Files}
+	around, err := p.serviceFiles(x.Service, port)
+	if err != nil {
+		return nil, err
 	}
+	plan.Add(around...)
 	gomod, err := p.requireModules(grpcRequires)
 	if err != nil {
 		return nil, err
@@ -90,6 +93,51 @@ func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 	plan.Manifest = p.Manifest.Clone()
 	plan.Manifest.Find(name).Extracted = &tree.Extraction{Port: port}
 	return plan, nil
+}
+
+// serviceData is what the extraction templates see.
+type serviceData struct {
+	extract.Service
+	Module string // the project's Go module path
+	Name   string // the module's name
+	Port   int
+	// Unset are the Deps fields that are other modules and that the
+	// command cannot pass in: they stay nil.
+	Unset []string
+}
+
+// serviceFiles renders what surrounds the generated code of an extracted
+// module: the shared packages pkg/grpcx and pkg/contract (generated, the
+// same for every module, rewritten on every extraction) and the service's
+// command: cmd/<m>/wire_gen.go (generated) beside main.go and main_test.go,
+// which are scaffolded and then the user's: one that exists is left alone,
+// even when edited; one that is missing is written again, since the
+// generated wire_gen.go needs a main beside it.
+func (p *Project) serviceFiles(svc extract.Service, port int) ([]tree.File, error) {
+	data := serviceData{Service: svc, Module: p.Manifest.Module, Name: svc.Module, Port: port}
+	for _, f := range svc.Unwired {
+		if !slices.ContainsFunc(svc.Deps, func(d extract.Dep) bool { return d.Field == f }) {
+			data.Unset = append(data.Unset, f)
+		}
+	}
+	shared, err := tree.RenderTree(templates.FS, "extract/pkg", data, func(rel string) string { return "pkg/" + rel })
+	if err != nil {
+		return nil, err
+	}
+	cmd, err := tree.RenderTree(templates.FS, "extract/cmd", data, func(rel string) string { return "cmd/" + svc.Module + "/" + rel })
+	if err != nil {
+		return nil, err
+	}
+	files := shared
+	for _, f := range cmd {
+		if f.Owner == tree.Scaffolded {
+			if _, err := os.Lstat(filepath.Join(p.Root, filepath.FromSlash(f.Path))); err == nil {
+				continue
+			}
+		}
+		files = append(files, f)
+	}
+	return files, nil
 }
 
 // requireModules returns go.mod with reqs added or raised to their version,

@@ -5,9 +5,9 @@ package templates
 
 import "embed"
 
-// FS holds the project, module and wiring templates.
+// FS holds the project, module, wiring and extraction templates.
 //
-//go:embed all:project all:module all:wiring
+//go:embed all:project all:module all:wiring all:extract
 var FS embed.FS
 
 // GRPCSum holds the go.sum lines a project needs once a module is served

@@ -3,7 +3,6 @@ package extract
 import (
 	"fmt"
 	"go/types"
-	"sort"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -54,14 +53,11 @@ type converter struct {
 	funcs map[string]string // conversion key → function name
 	taken map[string]bool   // function names in use
 	todo  []func()          // function bodies still to write
-	uses  map[string]bool   // helpers the conversions used
 }
 
 func newConverter(c *contract, pb *pbIndex, f *jen.File) *converter {
-	cv := &converter{c: c, pb: pb, f: f, funcs: map[string]string{}, taken: map[string]bool{}, uses: map[string]bool{}}
-	for _, n := range []string{"timeToPB", "timeFromPB", "durationFromPB", "checked", "inField", "fieldError", "integer"} {
-		cv.taken[n] = true
-	}
+	cv := &converter{c: c, pb: pb, f: f, funcs: map[string]string{}, taken: map[string]bool{}}
+	cv.taken["wireErrors"] = true
 	return cv
 }
 
@@ -79,197 +75,8 @@ func (cv *converter) name(key, base string) (string, bool) {
 	return n, true
 }
 
-// goType is the Go type of t as the module declares it.
-func goType(t *typ) *jen.Statement {
-	if t.named != nil {
-		return jen.Qual(t.named.pkgPath, t.named.name)
-	}
-	switch t.kind {
-	case kBool:
-		return jen.Bool()
-	case kString:
-		return jen.String()
-	case kInt, kUint, kFloat:
-		return jen.Id(types.Typ[t.basic].Name())
-	case kBytes:
-		return jen.Index().Byte()
-	case kTime:
-		return jen.Qual(pathTime, "Time")
-	case kDuration:
-		return jen.Qual(pathTime, "Duration")
-	case kPointer:
-		return jen.Op("*").Add(goType(t.elem))
-	case kSlice:
-		return jen.Index().Add(goType(t.elem))
-	case kMap:
-		return jen.Map(goType(t.key)).Add(goType(t.elem))
-	}
-	panic(fmt.Sprintf("extract: no Go type for kind %d", t.kind))
-}
-
-// pbType is the Go type protoc-gen-go uses for a field of type t.
-func (cv *converter) pbType(t *typ) *jen.Statement {
-	switch t.kind {
-	case kBool, kString, kInt, kUint, kFloat:
-		return jen.Id(pbScalar(t))
-	case kBytes:
-		return jen.Index().Byte()
-	case kTime:
-		return jen.Op("*").Qual(pathTimestamp, "Timestamp")
-	case kDuration:
-		return jen.Op("*").Qual(pathDurationPB, "Duration")
-	case kMessage:
-		return jen.Op("*").Add(cv.pb.msg(t.msg.name))
-	case kPointer:
-		return jen.Op("*").Add(cv.pb.msg(t.elem.msg.name))
-	case kSlice:
-		return jen.Index().Add(cv.pbType(t.elem))
-	case kMap:
-		return jen.Map(cv.pbType(t.key)).Add(cv.pbType(t.elem))
-	}
-	panic(fmt.Sprintf("extract: no pb type for kind %d", t.kind))
-}
-
-// pbScalar is the Go name of the scalar protoc-gen-go uses for t.
-func pbScalar(t *typ) string {
-	switch protoType(t) {
-	case "bool":
-		return "bool"
-	case "string":
-		return "string"
-	case "int32":
-		return "int32"
-	case "int64":
-		return "int64"
-	case "uint32":
-		return "uint32"
-	case "uint64":
-		return "uint64"
-	case "float":
-		return "float32"
-	}
-	return "float64"
-}
-
-// narrows reports whether an integer of t may not hold every value of its
-// wire type: int8, int16, uint8, uint16 always; int and uint on 32-bit
-// platforms.
-func narrows(t *typ) bool {
-	switch t.basic {
-	case types.Int8, types.Int16, types.Uint8, types.Uint16, types.Int, types.Uint:
-		return t.kind == kInt || t.kind == kUint
-	}
-	return false
-}
-
-// word names t inside a function name: []Item → itemSlice.
-func word(t *typ) string {
-	if t.named != nil {
-		return exported(t.named.name)
-	}
-	switch t.kind {
-	case kBytes:
-		return "Bytes"
-	case kTime:
-		return "Time"
-	case kDuration:
-		return "Duration"
-	case kMessage:
-		return t.msg.name
-	case kPointer:
-		return word(t.elem) + "Ptr"
-	case kSlice:
-		return word(t.elem) + "Slice"
-	case kMap:
-		return word(t.key) + word(t.elem) + "Map"
-	}
-	return exported(types.Typ[t.basic].Name())
-}
-
 // key identifies a Go type among the conversion functions.
 func key(t *typ) string { return types.TypeString(t.goTyp, nil) }
-
-// toPB is the expression converting the Go value v of type t to its pb
-// form.
-func (cv *converter) toPB(t *typ, v jen.Code) jen.Code {
-	switch t.kind {
-	case kBool, kString, kInt, kUint, kFloat:
-		if t.named == nil && types.Typ[t.basic].Name() == pbScalar(t) {
-			return v
-		}
-		return jen.Id(pbScalar(t)).Call(v)
-	case kBytes:
-		if t.named == nil {
-			return v
-		}
-		return jen.Index().Byte().Call(v)
-	case kTime:
-		cv.uses["time"] = true
-		return jen.Id("timeToPB").Call(v)
-	case kDuration:
-		return jen.Qual(pathDurationPB, "New").Call(v)
-	case kMessage:
-		return jen.Id(cv.messageToPB(t.msg)).Call(v)
-	case kPointer:
-		return jen.Id(cv.pointerToPB(t)).Call(v)
-	case kSlice:
-		return jen.Id(cv.sliceToPB(t)).Call(v)
-	case kMap:
-		return jen.Id(cv.mapToPB(t)).Call(v)
-	}
-	panic("unreachable")
-}
-
-// elemToPB is toPB for an element of a repeated field or a map value,
-// which cannot be nil on the wire: a zero time is sent as a timestamp of
-// 0001-01-01, which converts back to the zero time.
-func (cv *converter) elemToPB(t *typ, v jen.Code) jen.Code {
-	if t.kind == kTime {
-		return jen.Qual(pathTimestamp, "New").Call(v)
-	}
-	return cv.toPB(t, v)
-}
-
-// fromPB is the expression converting the pb value v to the Go type t, and
-// whether it returns (value, error) rather than a value.
-func (cv *converter) fromPB(t *typ, v jen.Code) (jen.Code, bool) {
-	switch t.kind {
-	case kBool, kString, kFloat:
-		if t.named == nil && types.Typ[t.basic].Name() == pbScalar(t) {
-			return v, false
-		}
-		return goType(t).Call(v), false
-	case kInt, kUint:
-		if narrows(t) {
-			cv.uses["checked"] = true
-			return jen.Id("checked").Types(goType(t)).Call(v), true
-		}
-		if t.named == nil && types.Typ[t.basic].Name() == pbScalar(t) {
-			return v, false
-		}
-		return goType(t).Call(v), false
-	case kBytes:
-		if t.named == nil {
-			return v, false
-		}
-		return goType(t).Call(v), false
-	case kTime:
-		cv.uses["time"] = true
-		return jen.Id("timeFromPB").Call(v), true
-	case kDuration:
-		cv.uses["duration"] = true
-		return jen.Id("durationFromPB").Call(v), true
-	case kMessage:
-		return jen.Id(cv.messageFromPB(t.msg)).Call(v), true
-	case kPointer:
-		return jen.Id(cv.pointerFromPB(t)).Call(v), true
-	case kSlice:
-		return jen.Id(cv.sliceFromPB(t)).Call(v), true
-	case kMap:
-		return jen.Id(cv.mapFromPB(t)).Call(v), true
-	}
-	panic("unreachable")
-}
 
 // fallible reports whether converting a pb value to t can fail.
 func (cv *converter) fallible(t *typ) bool {
@@ -314,7 +121,6 @@ func (cv *converter) messageFromPB(m *message) string {
 	}
 	cv.todo = append(cv.todo, func() {
 		goT := jen.Qual(m.goRef.pkgPath, m.goRef.name)
-		cv.uses["inField"] = true
 		body := []jen.Code{
 			jen.Var().Id("out").Add(goT),
 			jen.If(jen.Id("in").Op("==").Nil()).Block(jen.Return(jen.Id("out"), jen.Nil())),
@@ -327,7 +133,7 @@ func (cv *converter) messageFromPB(m *message) string {
 				needErr = true
 			}
 			assigns = append(assigns, cv.assignFromPB(f.typ, jen.Id("out").Dot(f.goName), getter,
-				jen.Return(jen.Id("out"), jen.Id("inField").Call(jen.Lit(f.protoName), jen.Err()))))
+				jen.Return(jen.Id("out"), jen.Qual(cv.c.grpcxPkg(), "InField").Call(jen.Lit(f.protoName), jen.Err()))))
 		}
 		if needErr {
 			body = append(body, jen.Var().Err().Error())
@@ -420,7 +226,6 @@ func (cv *converter) sliceFromPB(t *typ) string {
 		return name
 	}
 	cv.todo = append(cv.todo, func() {
-		cv.uses["inField"] = true
 		cv.f.Commentf("%s converts to %s; an empty list is an empty, non-nil slice.", name, types.TypeString(t.goTyp, cv.qualifier))
 		cv.f.Func().Id(name).Params(jen.Id("in").Add(cv.pbType(t))).Params(goType(t), jen.Error()).Block(
 			jen.Id("out").Op(":=").Make(goType(t), jen.Len(jen.Id("in"))),
@@ -429,7 +234,7 @@ func (cv *converter) sliceFromPB(t *typ) string {
 					g.Var().Err().Error()
 				}
 				g.Add(cv.assignFromPB(t.elem, jen.Id("out").Index(jen.Id("i")), jen.Id("v"),
-					jen.Return(jen.Nil(), jen.Id("inField").Call(jen.Qual(pathFmt, "Sprintf").Call(jen.Lit("[%d]"), jen.Id("i")), jen.Err()))))
+					jen.Return(jen.Nil(), jen.Qual(cv.c.grpcxPkg(), "InField").Call(jen.Qual(pathFmt, "Sprintf").Call(jen.Lit("[%d]"), jen.Id("i")), jen.Err()))))
 			}),
 			jen.Return(jen.Id("out"), jen.Nil()),
 		)
@@ -463,9 +268,8 @@ func (cv *converter) mapFromPB(t *typ) string {
 		return name
 	}
 	cv.todo = append(cv.todo, func() {
-		cv.uses["inField"] = true
 		where := jen.Qual(pathFmt, "Sprintf").Call(jen.Lit("[%v]"), jen.Id("k"))
-		fail := jen.Return(jen.Nil(), jen.Id("inField").Call(where, jen.Err()))
+		fail := jen.Return(jen.Nil(), jen.Qual(cv.c.grpcxPkg(), "InField").Call(where, jen.Err()))
 		cv.f.Commentf("%s converts to %s; an empty map is an empty, non-nil map.", name, types.TypeString(t.goTyp, cv.qualifier))
 		cv.f.Func().Id(name).Params(jen.Id("in").Add(cv.pbType(t))).Params(goType(t), jen.Error()).Block(
 			jen.Id("out").Op(":=").Make(goType(t), jen.Len(jen.Id("in"))),
@@ -486,94 +290,12 @@ func (cv *converter) mapFromPB(t *typ) string {
 	return name
 }
 
-// flush writes the pending functions (which may queue more) and the
-// helpers they use.
+// flush writes the pending functions, which may queue more.
 func (cv *converter) flush() {
 	for len(cv.todo) > 0 {
 		next := cv.todo[0]
 		cv.todo = cv.todo[1:]
 		next()
-	}
-	var helpers []string
-	for h := range cv.uses {
-		helpers = append(helpers, h)
-	}
-	sort.Strings(helpers)
-	for _, h := range helpers {
-		switch h {
-		case "time":
-			cv.f.Comment("timeToPB converts a time; the zero time is an absent timestamp.")
-			cv.f.Func().Id("timeToPB").Params(jen.Id("t").Qual(pathTime, "Time")).Op("*").Qual(pathTimestamp, "Timestamp").Block(
-				jen.If(jen.Id("t").Dot("IsZero").Call()).Block(jen.Return(jen.Nil())),
-				jen.Return(jen.Qual(pathTimestamp, "New").Call(jen.Id("t"))),
-			)
-			cv.f.Line()
-			cv.f.Comment("timeFromPB converts a timestamp to a UTC time; an absent timestamp is the zero time.")
-			cv.f.Func().Id("timeFromPB").Params(jen.Id("ts").Op("*").Qual(pathTimestamp, "Timestamp")).Params(jen.Qual(pathTime, "Time"), jen.Error()).Block(
-				jen.If(jen.Id("ts").Op("==").Nil()).Block(jen.Return(jen.Qual(pathTime, "Time").Values(), jen.Nil())),
-				jen.If(jen.Err().Op(":=").Id("ts").Dot("CheckValid").Call(), jen.Err().Op("!=").Nil()).Block(
-					jen.Return(jen.Qual(pathTime, "Time").Values(), jen.Err()),
-				),
-				jen.Return(jen.Id("ts").Dot("AsTime").Call(), jen.Nil()),
-			)
-			cv.f.Line()
-		case "duration":
-			cv.f.Comment("durationFromPB converts a duration, failing when it does not fit a time.Duration (about 292 years).")
-			cv.f.Func().Id("durationFromPB").Params(jen.Id("d").Op("*").Qual(pathDurationPB, "Duration")).Params(jen.Qual(pathTime, "Duration"), jen.Error()).Block(
-				jen.If(jen.Id("d").Op("==").Nil()).Block(jen.Return(jen.Lit(0), jen.Nil())),
-				jen.If(jen.Err().Op(":=").Id("d").Dot("CheckValid").Call(), jen.Err().Op("!=").Nil()).Block(
-					jen.Return(jen.Lit(0), jen.Err()),
-				),
-				jen.Id("v").Op(":=").Id("d").Dot("AsDuration").Call(),
-				jen.If(jen.Qual(pathDurationPB, "New").Call(jen.Id("v")).Dot("GetSeconds").Call().Op("!=").Id("d").Dot("GetSeconds").Call()).Block(
-					jen.Return(jen.Lit(0), jen.Qual(pathFmt, "Errorf").Call(jen.Lit("%ds does not fit in a time.Duration"), jen.Id("d").Dot("GetSeconds").Call())),
-				),
-				jen.Return(jen.Id("v"), jen.Nil()),
-			)
-			cv.f.Line()
-		case "checked":
-			cv.f.Comment("integer is a Go integer type narrower than (or, for int and uint, possibly")
-			cv.f.Comment("narrower than) its protobuf type.")
-			cv.f.Type().Id("integer").Interface(jen.Union(jen.Op("~").Int(), jen.Op("~").Int8(), jen.Op("~").Int16(), jen.Op("~").Uint(), jen.Op("~").Uint8(), jen.Op("~").Uint16()))
-			cv.f.Line()
-			cv.f.Comment("checked converts a wire integer to the API's integer type, failing when")
-			cv.f.Comment("the value does not fit instead of wrapping around.")
-			cv.f.Func().Id("checked").Types(jen.Id("T").Id("integer"), jen.Id("W").Union(jen.Int32(), jen.Int64(), jen.Uint32(), jen.Uint64())).
-				Params(jen.Id("v").Id("W")).Params(jen.Id("T"), jen.Error()).Block(
-				jen.Id("t").Op(":=").Id("T").Call(jen.Id("v")),
-				jen.If(jen.Id("W").Call(jen.Id("t")).Op("!=").Id("v")).Block(
-					jen.Return(jen.Id("t"), jen.Qual(pathFmt, "Errorf").Call(jen.Lit("%d does not fit in %T"), jen.Id("v"), jen.Id("t"))),
-				),
-				jen.Return(jen.Id("t"), jen.Nil()),
-			)
-			cv.f.Line()
-		case "inField":
-			cv.f.Comment("fieldError says which field of a message could not be converted, and why.")
-			cv.f.Type().Id("fieldError").Struct(
-				jen.Id("path").String().Comment("protobuf field path, such as items[2].created_at"),
-				jen.Id("err").Error(),
-			)
-			cv.f.Line()
-			cv.f.Func().Params(jen.Id("e").Op("*").Id("fieldError")).Id("Error").Params().String().Block(
-				jen.Return(jen.Id("e").Dot("path").Op("+").Lit(": ").Op("+").Id("e").Dot("err").Dot("Error").Call()),
-			)
-			cv.f.Line()
-			cv.f.Func().Params(jen.Id("e").Op("*").Id("fieldError")).Id("Unwrap").Params().Error().Block(jen.Return(jen.Id("e").Dot("err")))
-			cv.f.Line()
-			cv.f.Comment("inField prefixes the field path of err with name.")
-			cv.f.Func().Id("inField").Params(jen.Id("name").String(), jen.Err().Error()).Error().Block(
-				jen.If(jen.List(jen.Id("fe"), jen.Id("ok")).Op(":=").Err().Assert(jen.Op("*").Id("fieldError")), jen.Id("ok")).Block(
-					jen.Id("sep").Op(":=").Lit("."),
-					jen.If(jen.Qual(pathStrings, "HasPrefix").Call(jen.Id("fe").Dot("path"), jen.Lit("["))).Block(jen.Id("sep").Op("=").Lit("")),
-					jen.Return(jen.Op("&").Id("fieldError").Values(jen.Dict{
-						jen.Id("path"): jen.Id("name").Op("+").Id("sep").Op("+").Id("fe").Dot("path"),
-						jen.Id("err"):  jen.Id("fe").Dot("err"),
-					})),
-				),
-				jen.Return(jen.Op("&").Id("fieldError").Values(jen.Dict{jen.Id("path"): jen.Id("name"), jen.Id("err"): jen.Err()})),
-			)
-			cv.f.Line()
-		}
 	}
 }
 
@@ -583,7 +305,7 @@ func safeLocal(c *contract, name string, extra ...string) string {
 	bad := map[string]bool{
 		"ctx": true, "req": true, "resp": true, "err": true, "s": true, "c": true, "out": true, "opts": true,
 		c.pkgName: true, c.pkgName + "pb": true, "server": true, "fmt": true, "errors": true, "context": true,
-		"time": true, "slog": true, "strings": true,
+		"time": true, "slog": true, "strings": true, "grpcx": true, "contract": true,
 	}
 	for _, n := range packageNames {
 		bad[n] = true
@@ -591,9 +313,7 @@ func safeLocal(c *contract, name string, extra ...string) string {
 	for _, e := range extra {
 		bad[e] = true
 	}
-	for _, fn := range []string{"toStatus", "fromStatus", "invalidRequest", "badResponse", "inField", "withDetails", "timeToPB", "timeFromPB", "durationFromPB"} {
-		bad[fn] = true
-	}
+	bad["wireErrors"] = true
 	bad[c.moduleImportName()] = true
 	if bad[name] || generatedNames[name] || strings.HasSuffix(name, "ToPB") || strings.HasSuffix(name, "FromPB") || strings.HasPrefix(name, "r") && len(name) == 2 && name[1] >= '0' && name[1] <= '9' || types.Universe.Lookup(name) != nil {
 		return name + "Arg"

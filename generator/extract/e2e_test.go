@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/mod/modfile"
+	"github.com/modgen-dev/modgen/generator/tree"
 )
 
 // TestEndToEnd builds the modgen CLI of this repository, generates a
@@ -42,43 +42,26 @@ func TestEndToEnd(t *testing.T) {
 	run(t, root, modgen, "add", "module", "pedidos", "--depends-on", "estoque,notificacoes")
 	run(t, root, modgen, "add", "module", "catalogo")
 
-	// Merging go.mod is the caller's job; here the project requires what
-	// the generated code imports, at the versions of testdata/deps.
-	deps, err := os.ReadFile(filepath.Join(repo, "testdata", "deps", "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mf, err := modfile.Parse("go.mod", deps, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	args := []string{"mod", "edit"}
-	for _, r := range mf.Require {
-		if !r.Indirect {
-			args = append(args, "-require="+r.Mod.Path+"@"+r.Mod.Version)
-		}
-	}
-	run(t, root, "go", args...)
-
 	// catalogo's API gains a method with every supported type.
 	editFile(t, filepath.Join(root, "internal", "catalogo", "api.go"),
 		"\tDelete(ctx context.Context, id int64) error\n}", "\tDelete(ctx context.Context, id int64) error\n"+everythingMethods+"}\n"+everythingTypes)
 	appendFile(t, filepath.Join(root, "internal", "catalogo", "service.go"), everythingService)
 
-	extract := func(module string) []File {
+	// extract runs `modgen extract module`, which also writes the shared
+	// packages, the service's command and go.mod, and returns the files
+	// generated from the module's API.
+	extract := func(module string) []tree.File {
 		t.Helper()
+		run(t, root, modgen, "extract", "module", module)
 		files, err := Generate(Config{Root: root, ModulePath: "github.com/acme/loja", Module: module, Port: 50051})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range files {
 			checkGenerated(t, f)
-			p := filepath.Join(root, filepath.FromSlash(f.Path))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, f.Content, 0o644); err != nil {
-				t.Fatal(err)
+			disk, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Path)))
+			if err != nil || !bytes.Equal(disk, f.Content) {
+				t.Errorf("%s on disk differs from what Generate returns (%v)", f.Path, err)
 			}
 		}
 		return files
@@ -119,14 +102,17 @@ func (s *service) LiberarReserva(ctx context.Context, reservaID string) error {
 	return nil
 }
 `)
-	userFiles := snapshot(t, root, "internal/estoque/api.go", "internal/estoque/service.go", "go.mod", "modgen.yaml", "cmd/api/wire_gen.go")
+	// The user makes the service's command theirs.
+	editFile(t, filepath.Join(root, "cmd", "estoque", "main.go"), "func main() {", "// main is ours now.\nfunc main() {")
+	mine := []string{"internal/estoque/api.go", "internal/estoque/service.go", "go.mod", "modgen.yaml", "cmd/api/wire_gen.go", "cmd/estoque/main.go", "cmd/estoque/main_test.go"}
+	userFiles := snapshot(t, root, mine...)
 	files := extract("estoque")
 	for _, f := range files {
-		if _, user := userFiles[f.Path]; user || !strings.HasPrefix(string(f.Content), generatedHeader) {
+		if _, user := userFiles[f.Path]; user || !strings.HasPrefix(string(f.Content), tree.GeneratedHeader) {
 			t.Errorf("extract wrote %s, which is not a generated file", f.Path)
 		}
 	}
-	if after := snapshot(t, root, "internal/estoque/api.go", "internal/estoque/service.go", "go.mod", "modgen.yaml", "cmd/api/wire_gen.go"); !equalSnapshots(userFiles, after) {
+	if after := snapshot(t, root, mine...); !equalSnapshots(userFiles, after) {
 		t.Error("extract changed a file the user owns")
 	}
 	after := numbersOf(t, filepath.Join(root, "proto", "estoque", "v1", "estoque.proto"))
@@ -159,10 +145,10 @@ func (s *service) LiberarReserva(ctx context.Context, reservaID string) error {
 }
 
 // checkGenerated checks what every generated file must be.
-func checkGenerated(t *testing.T, f File) {
+func checkGenerated(t *testing.T, f tree.File) {
 	t.Helper()
-	if !strings.HasPrefix(string(f.Content), generatedHeader+"\n") {
-		t.Errorf("%s does not start with %q", f.Path, generatedHeader)
+	if !strings.HasPrefix(string(f.Content), tree.GeneratedHeader+"\n") {
+		t.Errorf("%s does not start with %q", f.Path, tree.GeneratedHeader)
 	}
 	if strings.HasSuffix(f.Path, ".go") {
 		formatted, err := format.Source(f.Content)

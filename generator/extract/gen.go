@@ -4,16 +4,17 @@ import (
 	"fmt"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/modgen-dev/modgen/generator/tree"
 )
 
 // generateGo produces every Go file of an extraction from the contract and
 // its compiled .proto.
-func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]File, error) {
+func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]tree.File, error) {
 	if !c.module.ok {
 		return nil, fmt.Errorf("cmd/%s needs %s in internal/%s to build the service; the module scaffold (modgen add module) has it", c.pkgName, c.module.missing, c.pkgName)
 	}
-	if !c.project.database || !c.project.eventbus {
-		return nil, fmt.Errorf("cmd/%s needs Open and Migrate in pkg/database and New in pkg/eventbus, as `modgen new project` writes them", c.pkgName)
+	if !c.project.database || !c.project.eventbus || !c.project.requestID {
+		return nil, fmt.Errorf("the %s service needs Open and Migrate in pkg/database, New in pkg/eventbus and RequestID and WithRequestID in pkg/server, as `modgen new project` writes them", c.pkgName)
 	}
 	req, err := codeGeneratorRequest(pf.name, protoSrc)
 	if err != nil {
@@ -24,13 +25,13 @@ func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]File, error) {
 		return nil, err
 	}
 	dir := "internal/" + c.pkgName + "/" + c.pkgName + "pb/"
-	files := []File{{Path: dir + c.pkgName + ".pb.go", Content: pbSrc}}
+	files := []tree.File{generated(dir+c.pkgName+".pb.go", pbSrc)}
 	stubPath := dir + c.pkgName + "_grpc.pb.go"
 	stubs, err := grpcStubs(pbFile, stubPath)
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, File{Path: stubPath, Content: stubs})
+	files = append(files, generated(stubPath, stubs))
 
 	pb := newPBIndex(pbFile)
 	adir := "internal/" + c.pkgName + "/" + c.adapterName() + "/"
@@ -43,7 +44,7 @@ func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]File, error) {
 	server := serverFile(c, pb, cv)
 	client := clientFile(c, pb, cv)
 	cv.flush()
-	errs := errorsFile(c, cv.uses)
+	errs := errorsFile(c)
 	for _, out := range []struct {
 		name string
 		f    *jen.File
@@ -52,23 +53,12 @@ func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: adir + out.name, Content: src})
+		files = append(files, generated(adir+out.name, src))
 	}
 	src, err := render(contractTest(c), adir+"contract_test.go")
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, File{Path: adir + "contract_test.go", Content: src})
-	cdir := "cmd/" + c.pkgName + "/"
-	for _, out := range []struct {
-		name string
-		f    *jen.File
-	}{{"main.go", cmdMain(c)}, {"main_test.go", cmdMainTest(c)}} {
-		src, err := render(out.f, cdir+out.name)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, File{Path: cdir + out.name, Content: src})
-	}
+	files = append(files, generated(adir+"contract_test.go", src))
 	return files, nil
 }

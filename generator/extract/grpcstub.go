@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"golang.org/x/tools/imports"
 	"google.golang.org/protobuf/compiler/protogen"
 )
@@ -58,7 +59,7 @@ var packageNames = map[string]string{
 // newGoFile starts a jennifer file carrying the generated header.
 func newGoFile(path, name string, extraHeader ...string) *jen.File {
 	f := jen.NewFilePathName(path, name)
-	f.HeaderComment(strings.TrimPrefix(generatedHeader, "// "))
+	f.HeaderComment(strings.TrimPrefix(tree.GeneratedHeader, "// "))
 	for _, h := range extraHeader {
 		f.HeaderComment(h)
 	}
@@ -100,7 +101,6 @@ func grpcStubs(file *protogen.File, outPath string) ([]byte, error) {
 	mustEmbed := "mustEmbed" + unimpl
 	descName := name + "_ServiceDesc"
 	fullName := func(m *protogen.Method) string { return name + "_" + m.GoName + "_FullMethodName" }
-	handlerName := func(m *protogen.Method) string { return unexported(name) + m.GoName + "Handler" }
 	ctx := jen.Qual(pathContext, "Context")
 	msg := func(id protogen.GoIdent) *jen.Statement { return jen.Qual(string(id.GoImportPath), id.GoName) }
 
@@ -138,16 +138,21 @@ func grpcStubs(file *protogen.File, outPath string) ([]byte, error) {
 		f.Func().Params(jen.Id("c").Op("*").Id(clientImpl)).Id(m.GoName).
 			Params(jen.Id("ctx").Add(ctx), jen.Id("in").Op("*").Add(msg(m.Input.GoIdent)), jen.Id("opts").Op("...").Qual(pathGRPC, "CallOption")).
 			Params(jen.Op("*").Add(msg(m.Output.GoIdent)), jen.Error()).
-			Block(
-				jen.Id("out").Op(":=").New(msg(m.Output.GoIdent)),
-				jen.Id("callOpts").Op(":=").Append(jen.Index().Qual(pathGRPC, "CallOption").Values(jen.Qual(pathGRPC, "StaticMethod").Call()), jen.Id("opts").Op("...")),
-				jen.If(
-					jen.Err().Op(":=").Id("c").Dot("cc").Dot("Invoke").Call(jen.Id("ctx"), jen.Id(fullName(m)), jen.Id("in"), jen.Id("out"), jen.Id("callOpts").Op("...")),
-					jen.Err().Op("!=").Nil(),
-				).Block(jen.Return(jen.Nil(), jen.Err())),
-				jen.Return(jen.Id("out"), jen.Nil()),
-			)
+			Block(jen.Return(jen.Id("invoke").Types(msg(m.Output.GoIdent)).Call(jen.Id("ctx"), jen.Id("c").Dot("cc"), jen.Id(fullName(m)), jen.Id("in"), jen.Id("opts"))))
 	}
+	f.Line()
+	f.Comment("invoke calls method through cc and returns its response.")
+	f.Func().Id("invoke").Types(jen.Id("Resp").Any()).Params(
+		jen.Id("ctx").Add(ctx), jen.Id("cc").Qual(pathGRPC, "ClientConnInterface"), jen.Id("method").String(), jen.Id("in").Any(), jen.Id("opts").Index().Qual(pathGRPC, "CallOption"),
+	).Params(jen.Op("*").Id("Resp"), jen.Error()).Block(
+		jen.Id("out").Op(":=").New(jen.Id("Resp")),
+		jen.Id("opts").Op("=").Append(jen.Index().Qual(pathGRPC, "CallOption").Values(jen.Qual(pathGRPC, "StaticMethod").Call()), jen.Id("opts").Op("...")),
+		jen.If(
+			jen.Err().Op(":=").Id("cc").Dot("Invoke").Call(jen.Id("ctx"), jen.Id("method"), jen.Id("in"), jen.Id("out"), jen.Id("opts").Op("...")),
+			jen.Err().Op("!=").Nil(),
+		).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Return(jen.Id("out"), jen.Nil()),
+	)
 
 	// Server.
 	f.Line()
@@ -192,31 +197,35 @@ func grpcStubs(file *protogen.File, outPath string) ([]byte, error) {
 		jen.Id("s").Dot("RegisterService").Call(jen.Op("&").Id(descName), jen.Id("srv")),
 	)
 
-	for _, m := range svc.Methods {
-		in := msg(m.Input.GoIdent)
-		call := func(req jen.Code) *jen.Statement {
-			return jen.Id("srv").Assert(jen.Id(serverIface)).Dot(m.GoName).Call(jen.Id("ctx"), req)
-		}
-		f.Line()
-		f.Func().Id(handlerName(m)).Params(
+	call := func(req jen.Code) *jen.Statement {
+		return jen.Id("call").Call(jen.Id("srv").Assert(jen.Id(serverIface)), jen.Id("ctx"), req)
+	}
+	f.Line()
+	f.Commentf("unaryHandler serves method with call, a method of %s, through the", serverIface)
+	f.Comment("server's interceptors.")
+	f.Func().Id("unaryHandler").Types(jen.List(jen.Id("Req"), jen.Id("Resp")).Any()).Params(
+		jen.Id("method").String(),
+		jen.Id("call").Func().Params(jen.Id(serverIface), ctx, jen.Op("*").Id("Req")).Params(jen.Op("*").Id("Resp"), jen.Error()),
+	).Qual(pathGRPC, "MethodHandler").Block(
+		jen.Return(jen.Func().Params(
 			jen.Id("srv").Any(),
 			jen.Id("ctx").Add(ctx),
 			jen.Id("decode").Func().Params(jen.Any()).Error(),
 			jen.Id("interceptor").Qual(pathGRPC, "UnaryServerInterceptor"),
 		).Params(jen.Any(), jen.Error()).Block(
-			jen.Id("req").Op(":=").New(in.Clone()),
+			jen.Id("req").Op(":=").New(jen.Id("Req")),
 			jen.If(jen.Err().Op(":=").Id("decode").Call(jen.Id("req")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 			jen.If(jen.Id("interceptor").Op("==").Nil()).Block(jen.Return(call(jen.Id("req")))),
 			jen.Id("info").Op(":=").Op("&").Qual(pathGRPC, "UnaryServerInfo").Values(jen.Dict{
 				jen.Id("Server"):     jen.Id("srv"),
-				jen.Id("FullMethod"): jen.Id(fullName(m)),
+				jen.Id("FullMethod"): jen.Id("method"),
 			}),
 			jen.Id("next").Op(":=").Func().Params(jen.Id("ctx").Add(ctx), jen.Id("req").Any()).Params(jen.Any(), jen.Error()).Block(
-				jen.Return(call(jen.Id("req").Assert(jen.Op("*").Add(in.Clone())))),
+				jen.Return(call(jen.Id("req").Assert(jen.Op("*").Id("Req")))),
 			),
 			jen.Return(jen.Id("interceptor").Call(jen.Id("ctx"), jen.Id("req"), jen.Id("info"), jen.Id("next"))),
-		)
-	}
+		)),
+	)
 
 	f.Line()
 	f.Commentf("%s describes %s to grpc.Server.RegisterService.", descName, svc.Desc.FullName())
@@ -225,7 +234,7 @@ func grpcStubs(file *protogen.File, outPath string) ([]byte, error) {
 		jen.Id("HandlerType"): jen.Parens(jen.Op("*").Id(serverIface)).Parens(jen.Nil()),
 		jen.Id("Methods"): jen.Index().Qual(pathGRPC, "MethodDesc").ValuesFunc(func(g *jen.Group) {
 			for _, m := range svc.Methods {
-				g.Values(jen.Dict{jen.Id("MethodName"): jen.Lit(m.GoName), jen.Id("Handler"): jen.Id(handlerName(m))})
+				g.Values(jen.Dict{jen.Id("MethodName"): jen.Lit(m.GoName), jen.Id("Handler"): jen.Id("unaryHandler").Call(jen.Id(fullName(m)), jen.Id(serverIface).Dot(m.GoName))})
 			}
 		}),
 		jen.Id("Streams"):  jen.Index().Qual(pathGRPC, "StreamDesc").Values(),

@@ -89,6 +89,20 @@ type unsupported struct {
 	typ types.Type
 	why string
 	via []string
+	pos token.Pos // the struct field at fault, when it is one
+}
+
+// at is the position of pos relative to the project root, as the prefix of
+// an error: "internal/estoque/api.go:14:2: ".
+func (l *loader) at(pos token.Pos) string {
+	if !pos.IsValid() {
+		return ""
+	}
+	p := l.fset.Position(pos)
+	if rel, err := filepath.Rel(l.c.cfg.Root, p.Filename); err == nil && !strings.HasPrefix(rel, "..") {
+		p.Filename = filepath.ToSlash(rel)
+	}
+	return p.String() + ": "
 }
 
 func (l *loader) qualifier(p *types.Package) string {
@@ -170,7 +184,8 @@ func isContext(t types.Type) bool {
 
 func (l *loader) readMethod(fn *types.Func) (*method, error) {
 	sig := fn.Type().(*types.Signature)
-	where := "API." + fn.Name()
+	where := l.at(fn.Pos()) + "API." + fn.Name()
+	apiMethod := "API." + fn.Name()
 	if !fn.Exported() {
 		return nil, fmt.Errorf("%s is unexported: another process cannot call it; export it or move it off the API interface", where)
 	}
@@ -190,10 +205,10 @@ func (l *loader) readMethod(fn *types.Func) (*method, error) {
 		p := sig.Params().At(i)
 		name := p.Name()
 		if name == "" || name == "_" {
-			errs = append(errs, fmt.Errorf("%s parameter %d (%s) has no name: the name becomes the protobuf field; name it", where, i+1, l.typeString(p.Type())))
+			errs = append(errs, fmt.Errorf("%s%s parameter %d (%s) has no name: the name becomes the protobuf field; name it", l.at(p.Pos()), apiMethod, i+1, l.typeString(p.Type())))
 			continue
 		}
-		v, err := l.readValue(name, p.Type(), fmt.Sprintf("%s parameter %q", where, name), seen)
+		v, err := l.readValue(name, p.Type(), p.Pos(), fmt.Sprintf("%s parameter %q", apiMethod, name), seen)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -207,7 +222,7 @@ func (l *loader) readMethod(fn *types.Func) (*method, error) {
 		if name == "" || name == "_" {
 			name = resultName(r.Type(), seen)
 		}
-		v, err := l.readValue(name, r.Type(), fmt.Sprintf("%s result %d", where, i+1), seen)
+		v, err := l.readValue(name, r.Type(), r.Pos(), fmt.Sprintf("%s result %d", apiMethod, i+1), seen)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -245,9 +260,12 @@ func resultName(t types.Type, taken map[string]string) string {
 	return name
 }
 
-// readValue maps a parameter or result. seen holds the protobuf names
-// already used in the message, to catch two Go names that fold to one.
-func (l *loader) readValue(name string, t types.Type, where string, seen map[string]string) (*value, error) {
+// readValue maps a parameter or result declared at pos. seen holds the
+// protobuf names already used in the message, to catch two Go names that
+// fold to one. Errors start with the position of the declaration at fault:
+// the parameter, or the struct field that cannot cross the wire.
+func (l *loader) readValue(name string, t types.Type, pos token.Pos, what string, seen map[string]string) (*value, error) {
+	where := l.at(pos) + what
 	ascii, ok := toASCII(name)
 	if !ok {
 		return nil, fmt.Errorf("%s: the name cannot become a protobuf field, which is ASCII letters, digits and underscores; rename it", where)
@@ -262,6 +280,9 @@ func (l *loader) readValue(name string, t types.Type, where string, seen map[str
 	seen[jsonName(proto)] = name
 	ty, u := l.typeOf(t)
 	if u != nil {
+		if u.pos.IsValid() {
+			where = l.at(u.pos) + what
+		}
 		return nil, fmt.Errorf("%s has type %s", where, l.describe(t, u))
 	}
 	return &value{goName: name, protoName: proto, typ: ty}, nil
@@ -305,145 +326,6 @@ func (l *loader) inModule(p *types.Package) bool {
 	return p != nil && (p.Path() == l.c.pkgPath || strings.HasPrefix(p.Path(), l.c.pkgPath+"/"))
 }
 
-// typeOf maps a Go type to its wire shape, or says why it cannot cross.
-func (l *loader) typeOf(t types.Type) (*typ, *unsupported) {
-	no := func(why string) (*typ, *unsupported) { return nil, &unsupported{typ: t, why: why} }
-	var aliasName *goName
-	if a, ok := t.(*types.Alias); ok {
-		if a.Obj().Pkg() != nil && a.Obj().Pkg() == l.pkg && a.Obj().Exported() {
-			aliasName = &goName{pkgPath: l.pkg.Path(), name: a.Obj().Name()}
-		}
-		t = types.Unalias(t)
-	}
-	switch t := t.(type) {
-	case *types.Basic:
-		return basicType(t, t)
-	case *types.Named:
-		obj := t.Obj()
-		if obj.Pkg() == nil {
-			return no("interface values have no wire form; use a concrete struct of the module")
-		}
-		if obj.Pkg().Path() == "time" && obj.Name() == "Time" {
-			return &typ{kind: kTime, goTyp: t}, nil
-		}
-		if obj.Pkg().Path() == "time" && obj.Name() == "Duration" {
-			return &typ{kind: kDuration, goTyp: t, basic: types.Int64}, nil
-		}
-		if t.TypeArgs().Len() > 0 {
-			return no("generic types are not supported; declare a concrete struct instead")
-		}
-		if !l.inModule(obj.Pkg()) {
-			return no(fmt.Sprintf("types of package %s cannot cross the wire: only the module's own types, time.Time and time.Duration can; declare a struct in package %s", obj.Pkg().Path(), l.c.pkgName))
-		}
-		if !obj.Exported() && aliasName == nil {
-			return no(fmt.Sprintf("unexported type %s cannot be named by the generated %sgrpc package; export it", obj.Name(), l.c.pkgName))
-		}
-		name := goName{pkgPath: obj.Pkg().Path(), name: obj.Name()}
-		if aliasName != nil {
-			name = *aliasName
-		}
-		switch u := t.Underlying().(type) {
-		case *types.Struct:
-			msg, bad := l.message(t, name)
-			if bad != nil {
-				return nil, bad
-			}
-			return &typ{kind: kMessage, goTyp: t, named: &name, msg: msg}, nil
-		case *types.Basic, *types.Slice, *types.Map:
-			inner, bad := l.typeOf(u)
-			if bad != nil {
-				return nil, bad
-			}
-			inner.named, inner.goTyp = &name, t
-			return inner, nil
-		case *types.Pointer:
-			return no("named pointer types are not supported; use a pointer to the struct")
-		default:
-			inner, bad := l.typeOf(u)
-			if bad != nil {
-				bad.typ = t
-				return nil, bad
-			}
-			return inner, nil
-		}
-	case *types.Pointer:
-		elem, bad := l.typeOf(t.Elem())
-		if bad != nil {
-			return nil, bad
-		}
-		if elem.kind != kMessage {
-			return no("pointers cross the wire only to structs of the module (as optional messages); use a value")
-		}
-		return &typ{kind: kPointer, goTyp: t, elem: elem}, nil
-	case *types.Slice:
-		if types.Identical(t.Elem(), types.Typ[types.Uint8]) {
-			return &typ{kind: kBytes, goTyp: t}, nil
-		}
-		elem, bad := l.typeOf(t.Elem())
-		if bad != nil {
-			return nil, bad
-		}
-		if elem.kind == kSlice || elem.kind == kMap {
-			return no("a slice of slices or of maps has no protobuf form (repeated fields cannot nest); wrap the inner value in a struct")
-		}
-		return &typ{kind: kSlice, goTyp: t, elem: elem}, nil
-	case *types.Map:
-		key, bad := l.typeOf(t.Key())
-		if bad != nil {
-			return nil, bad
-		}
-		if key.kind != kString && key.kind != kInt && key.kind != kUint {
-			return no("protobuf map keys are strings or integers; use a string or integer key")
-		}
-		val, bad := l.typeOf(t.Elem())
-		if bad != nil {
-			return nil, bad
-		}
-		switch val.kind {
-		case kSlice, kMap:
-			return no("a map of slices or of maps has no protobuf form; wrap the value in a struct")
-		case kPointer:
-			return no("map values cannot be nil on the wire; use map[K]T instead of map[K]*T")
-		}
-		return &typ{kind: kMap, goTyp: t, key: key, elem: val}, nil
-	case *types.Struct:
-		return no(fmt.Sprintf("unnamed struct types cannot become protobuf messages; declare a named struct in package %s", l.c.pkgName))
-	case *types.Chan:
-		return no("channels cannot cross a process boundary; pass a slice or add a streaming method by hand")
-	case *types.Signature:
-		return no("functions cannot cross a process boundary; pass the data the function would use")
-	case *types.Interface:
-		return no("interface values have no wire form; use a concrete struct of the module")
-	case *types.Array:
-		return no("arrays have a fixed length that protobuf cannot express; use a slice")
-	case *types.TypeParam:
-		return no("type parameters are not supported; use a concrete type")
-	}
-	return no("this kind of type is not supported")
-}
-
-func basicType(b *types.Basic, orig types.Type) (*typ, *unsupported) {
-	no := func(why string) (*typ, *unsupported) { return nil, &unsupported{typ: orig, why: why} }
-	k := b.Kind()
-	switch {
-	case k == types.Bool:
-		return &typ{kind: kBool, goTyp: orig, basic: k}, nil
-	case k == types.String:
-		return &typ{kind: kString, goTyp: orig, basic: k}, nil
-	case k >= types.Int && k <= types.Int64:
-		return &typ{kind: kInt, goTyp: orig, basic: k}, nil
-	case k >= types.Uint && k <= types.Uint64:
-		return &typ{kind: kUint, goTyp: orig, basic: k}, nil
-	case k == types.Float32 || k == types.Float64:
-		return &typ{kind: kFloat, goTyp: orig, basic: k}, nil
-	case k == types.Uintptr || k == types.UnsafePointer:
-		return no("addresses mean nothing in another process; pass the data itself")
-	case k == types.Complex64 || k == types.Complex128:
-		return no("complex numbers have no protobuf type; use two float64 fields")
-	}
-	return no("this basic type is not supported")
-}
-
 // message maps a struct of the module to a protobuf message, once per type.
 func (l *loader) message(t *types.Named, name goName) (*message, *unsupported) {
 	obj := t.Obj()
@@ -479,24 +361,27 @@ func (l *loader) message(t *types.Named, name goName) (*message, *unsupported) {
 	for i := 0; i < st.NumFields(); i++ {
 		f := st.Field(i)
 		if !f.Exported() {
-			return fail(&unsupported{typ: t, why: fmt.Sprintf("field %s.%s is unexported: the generated code in another package cannot read or set it; export it", obj.Name(), f.Name())})
+			return fail(&unsupported{typ: t, pos: f.Pos(), why: fmt.Sprintf("field %s.%s is unexported: the generated code in another package cannot read or set it; export it", obj.Name(), f.Name())})
 		}
 		ascii, ok := toASCII(f.Name())
 		if !ok {
-			return fail(&unsupported{typ: t, why: fmt.Sprintf("field %s.%s cannot name a protobuf field, which is ASCII; rename it", obj.Name(), f.Name())})
+			return fail(&unsupported{typ: t, pos: f.Pos(), why: fmt.Sprintf("field %s.%s cannot name a protobuf field, which is ASCII; rename it", obj.Name(), f.Name())})
 		}
 		proto := snakeCase(ascii)
 		if why := badFieldName(proto); why != "" {
-			return fail(&unsupported{typ: t, why: fmt.Sprintf("field %s.%s: %s; rename it", obj.Name(), f.Name(), why)})
+			return fail(&unsupported{typ: t, pos: f.Pos(), why: fmt.Sprintf("field %s.%s: %s; rename it", obj.Name(), f.Name(), why)})
 		}
 		if other := seen[jsonName(proto)]; other != "" {
-			return fail(&unsupported{typ: t, why: fmt.Sprintf("fields %s.%s and %s.%s would both become protobuf field %q; rename one", obj.Name(), other, obj.Name(), f.Name(), proto)})
+			return fail(&unsupported{typ: t, pos: f.Pos(), why: fmt.Sprintf("fields %s.%s and %s.%s would both become protobuf field %q; rename one", obj.Name(), other, obj.Name(), f.Name(), proto)})
 		}
 		seen[jsonName(proto)] = f.Name()
 		ft, bad := l.typeOf(f.Type())
 		if bad != nil {
 			delete(l.msgs, obj)
-			u := &unsupported{typ: bad.typ, why: bad.why, via: append([]string{obj.Name() + "." + f.Name()}, bad.via...)}
+			u := &unsupported{typ: bad.typ, why: bad.why, via: append([]string{obj.Name() + "." + f.Name()}, bad.via...), pos: bad.pos}
+			if !u.pos.IsValid() {
+				u.pos = f.Pos()
+			}
 			return fail(u)
 		}
 		m.fields = append(m.fields, &value{goName: f.Name(), protoName: proto, doc: l.docs[f.Pos()], typ: ft})
@@ -597,6 +482,9 @@ func (l *loader) readModule() {
 			}
 		default:
 			ms.unwired = append(ms.unwired, f.Name())
+			if ts, ok := l.injectable(f.Type()); ok {
+				ms.deps = append(ms.deps, Dep{Field: f.Name(), Type: ts})
+			}
 		}
 	}
 	if !hasDB || !hasBus {
@@ -604,6 +492,25 @@ func (l *loader) readModule() {
 		return
 	}
 	ms.ok = true
+}
+
+// injectable returns how the service's command names the type of a Deps
+// field, when it can hand the module one: an interface or a pointer type of
+// the module package, which can be nil when the command does not.
+func (l *loader) injectable(t types.Type) (string, bool) {
+	switch t.Underlying().(type) {
+	case *types.Interface, *types.Pointer:
+	default:
+		return "", false
+	}
+	ok := true
+	ts := types.TypeString(t, func(p *types.Package) string {
+		if p != l.pkg {
+			ok = false
+		}
+		return p.Name()
+	})
+	return ts, ok
 }
 
 // readProject checks the project's packages the generated code uses.
@@ -684,7 +591,7 @@ func detectCRUD(c *contract) *crudShape {
 			return nil
 		}
 	}
-	return &crudShape{entity: entity.goRef.name, input: input.goRef.name, page: page.goRef.name, params: params.goRef.name}
+	return &crudShape{entity: entity.goRef.name, input: input.goRef.name, page: page.goRef.name, params: params.goRef.name, limit: field(params, "Limit", kInt).typ}
 }
 
 // collectDocs maps the position of every declared name (types, struct

@@ -1,9 +1,5 @@
 package extract
 
-import (
-	"go/types"
-)
-
 // contract is a module's API read from its Go source: what crosses the
 // wire once the module is extracted, and what the generated code needs to
 // know about the module and the project around it.
@@ -47,37 +43,6 @@ type value struct {
 	typ       *typ
 }
 
-// kind is the shape of a supported type on the wire.
-type kind int
-
-const (
-	kBool kind = iota
-	kString
-	kInt      // signed integers
-	kUint     // unsigned integers
-	kFloat    // float32, float64
-	kBytes    // []byte
-	kTime     // time.Time
-	kDuration // time.Duration
-	kMessage  // a struct of the module
-	kPointer  // pointer to a struct of the module
-	kSlice    // repeated
-	kMap      // map with string or integer keys
-)
-
-// typ is a supported Go type and how it maps to protobuf.
-type typ struct {
-	kind  kind
-	goTyp types.Type
-	// named is set when the Go type is a defined type (or an alias of one)
-	// of the module: Go code must name it to convert to it.
-	named *goName
-	basic types.BasicKind // scalars: the underlying basic kind
-	elem  *typ            // slice element, map value, pointer target
-	key   *typ            // map key
-	msg   *message        // kMessage
-}
-
 // message is a struct of the module that becomes a protobuf message.
 type message struct {
 	name   string // protobuf message name, also the Go type name used
@@ -111,6 +76,7 @@ type moduleShape struct {
 	ok      bool     // New, Deps{DB, Bus, Log}, (*Module).API and Migrations are there
 	missing string   // when !ok: what is missing, for the error
 	unwired []string // Deps fields besides DB, Bus and Log: other modules
+	deps    []Dep    // those of unwired the service's command can pass in
 	hasLog  bool
 }
 
@@ -121,4 +87,5 @@ type crudShape struct {
 	input  string // EstoqueInput
 	page   string // EstoquePage
 	params string // ListParams
+	limit  *typ   // the type of ListParams.Limit
 }

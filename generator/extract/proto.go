@@ -3,13 +3,13 @@ package extract
 import (
 	"bytes"
 	"fmt"
-	"go/types"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/bufbuild/protocompile/parser"
 	"github.com/bufbuild/protocompile/reporter"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"google.golang.org/protobuf/types/descriptorpb"
 )
 
@@ -64,48 +64,6 @@ type previousMessage struct {
 type previousField struct {
 	number int32
 	typ    string
-}
-
-// protoType is how t is written in a .proto field declaration.
-func protoType(t *typ) string {
-	switch t.kind {
-	case kBool:
-		return "bool"
-	case kString:
-		return "string"
-	case kInt:
-		switch t.basic {
-		case types.Int8, types.Int16, types.Int32:
-			return "int32"
-		}
-		return "int64"
-	case kUint:
-		switch t.basic {
-		case types.Uint8, types.Uint16, types.Uint32:
-			return "uint32"
-		}
-		return "uint64"
-	case kFloat:
-		if t.basic == types.Float32 {
-			return "float"
-		}
-		return "double"
-	case kBytes:
-		return "bytes"
-	case kTime:
-		return "google.protobuf.Timestamp"
-	case kDuration:
-		return "google.protobuf.Duration"
-	case kMessage:
-		return t.msg.name
-	case kPointer:
-		return t.elem.msg.name
-	case kSlice:
-		return "repeated " + protoType(t.elem)
-	case kMap:
-		return "map<" + protoType(t.key) + ", " + protoType(t.elem) + ">"
-	}
-	panic(fmt.Sprintf("extract: no protobuf type for kind %d", t.kind))
 }
 
 // buildProto lays out the .proto of c. Fields keep the numbers prev gave
@@ -237,7 +195,7 @@ func mergeRanges(rs []numRange) []numRange {
 // render writes the .proto source.
 func (pf *protoFile) render(c *contract) []byte {
 	var b bytes.Buffer
-	b.WriteString(generatedHeader + "\n")
+	b.WriteString(tree.GeneratedHeader + "\n")
 	fmt.Fprintf(&b, "// Derived from the API interface of internal/%s; run `modgen extract module %s`\n", c.pkgName, c.pkgName)
 	b.WriteString("// again after changing it. Field numbers are stable across runs.\n\n")
 	b.WriteString("syntax = \"proto3\";\n\n")

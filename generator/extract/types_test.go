@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -160,7 +161,9 @@ type API interface {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		`extract loja: API.Watch parameter "ch" has type chan int: channels cannot cross a process boundary; pass a slice or add a streaming method by hand`,
+		`extract loja: internal/loja/api.go:22:29: API.Watch parameter "ch" has type chan int: channels cannot cross a process boundary; pass a slice or add a streaming method by hand`,
+		// A struct field at fault is where the error points.
+		`internal/loja/api.go:16:21: API.Hide parameter "h" has type Hidden: field Hidden.x is unexported`,
 		`API.Run parameter "fn" has type func(): functions cannot cross a process boundary`,
 		`API.Any parameter "v" has type any: interface values have no wire form`,
 		`API.Err parameter "e" has type error: interface values have no wire form`,
@@ -191,6 +194,11 @@ type API interface {
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the error lacks\n\t%s\nin\n%s", want, msg)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimPrefix(msg, "extract loja: "), "\n") {
+		if !regexp.MustCompile(`^internal/loja/api\.go:\d+:\d+: API\.`).MatchString(line) {
+			t.Errorf("this error does not start with the file:line:col of the declaration at fault: %s", line)
 		}
 	}
 	if n := strings.Count(msg, "\n") + 1; n != 28 {

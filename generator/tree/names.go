@@ -65,6 +65,8 @@ var reserved = map[string]string{
 	"unsafe": imported, "mime": imported,
 	"bufio": imported, "regexp": imported,
 	"httpx": imported, "httpxtest": imported,
+	"grpcx": imported, "contract": imported,
+	"durationpb": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
