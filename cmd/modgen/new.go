@@ -53,8 +53,10 @@ func newNewProjectCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if !g.dryRun {
+				// The folder as the user can type it: relative when below
+				// where modgen ran, absolute otherwise.
 				rel, err := filepath.Rel(base, p.Root)
-				if err != nil {
+				if err != nil || !filepath.IsLocal(rel) {
 					rel = p.Root
 				}
 				fmt.Fprintf(g.stdout, "\ncreated %s (module %s)\n  cd %s && go run ./cmd/api\n", opts.Name, p.Manifest.Module, rel)
