@@ -252,13 +252,14 @@ func TestExtractEndToEnd(t *testing.T) {
 	}
 
 	// Stop the service: it drains and exits cleanly, and the monolith's
-	// estoque routes now fail, because they were never served locally.
+	// estoque routes now answer 503 (retry later): they were never served
+	// locally.
 	estoque.Process.Signal(syscall.SIGTERM)
 	if err := estoque.Wait(); err != nil {
 		t.Errorf("estoque after SIGTERM: %v\n%s", err, estoqueLogs)
 	}
-	if code, _ := call("GET", fmt.Sprintf("/estoque/%v", item["id"]), ""); code != http.StatusInternalServerError {
-		t.Errorf("GET /estoque with the service stopped = %d; want 500", code)
+	if code, got := call("GET", fmt.Sprintf("/estoque/%v", item["id"]), ""); code != http.StatusServiceUnavailable || got["title"] != "Service Unavailable" {
+		t.Errorf("GET /estoque with the service stopped = %d %v; want 503 problem details", code, got)
 	}
 	api.Process.Signal(syscall.SIGTERM)
 	if err := api.Wait(); err != nil {
