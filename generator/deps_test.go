@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/modgen-dev/modgen/internal/testtree"
-
 	"github.com/modgen-dev/modgen/templates"
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
 )
 
 // TestGRPCRequirementsMatchDeps keeps what modgen writes into go.mod and
@@ -98,5 +98,63 @@ func TestRequireModulesKeepsUserLines(t *testing.T) {
 	}
 	if strings.Contains(out, "v1.85.0") {
 		t.Errorf("go.mod downgraded grpc:\n%s", out)
+	}
+}
+
+// TestPinsAtLeastMinimum fails when a version modgen pins (in a new
+// project's go.mod, in what extraction adds, or in testdata/deps) is older
+// than the minimum templates/minimum-versions.txt gives for its module.
+func TestPinsAtLeastMinimum(t *testing.T) {
+	data, err := os.ReadFile("../templates/minimum-versions.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	minimum := map[string]string{}
+	for n, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if len(f) < 3 || !semver.IsValid(f[1]) {
+			t.Fatalf("minimum-versions.txt:%d: want `module version reason`, got %q", n+1, line)
+		}
+		minimum[f[0]] = f[1]
+	}
+	pins := map[string][]string{} // module -> "version (where)"
+	add := func(where, path, version string) {
+		pins[path] = append(pins[path], version+" ("+where+")")
+		if min, ok := minimum[path]; ok && semver.Compare(version, min) < 0 {
+			t.Errorf("%s pins %s %s, older than the minimum %s of templates/minimum-versions.txt", where, path, version, min)
+		}
+	}
+	base, err := templates.FS.ReadFile("project/go.mod.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	project, err := modfile.Parse("go.mod", []byte(strings.ReplaceAll(string(base), "{{.Module}}", "example.com/x")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range project.Require {
+		add("templates/project/go.mod.tmpl", r.Mod.Path, r.Mod.Version)
+	}
+	for _, r := range grpcRequires {
+		add("extraction (grpcRequires)", r.Path, r.Version)
+	}
+	deps, err := os.ReadFile("../testdata/deps/go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	df, err := modfile.Parse("go.mod", deps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range df.Require {
+		add("testdata/deps/go.mod", r.Mod.Path, r.Mod.Version)
+	}
+	for path := range minimum {
+		if len(pins[path]) == 0 {
+			t.Errorf("minimum-versions.txt lists %s, which modgen does not pin: drop the line", path)
+		}
 	}
 }

@@ -32,8 +32,8 @@ var grpcRequires = []requirement{
 	{"google.golang.org/genproto/googleapis/rpc", "v0.0.0-20260817212433-ac3dfec99bb1", false},
 	{"google.golang.org/grpc", "v1.85.0", false},
 	{"google.golang.org/protobuf", "v1.36.12", false},
-	{"golang.org/x/net", "v0.60.0", true},
-	{"golang.org/x/text", "v0.42.0", true},
+	{"golang.org/x/net", "v0.62.0", true},
+	{"golang.org/x/text", "v0.43.0", true},
 }
 
 // Extract plans the extraction of module name into a gRPC service: the
