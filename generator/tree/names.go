@@ -66,7 +66,7 @@ var reserved = map[string]string{
 	"bufio": imported, "regexp": imported,
 	"httpx": imported, "httpxtest": imported,
 	"grpcx": imported, "contract": imported,
-	"durationpb": imported,
+	"durationpb": imported, "sqlite3": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
