@@ -65,12 +65,13 @@ the entries that are fixed; --prune drops those from the file.`,
 				notes = g.stderr
 			}
 			switch {
-			case baseline && g.dryRun:
-				fmt.Fprintf(notes, "dry run: would write %s to %s\n", entries(len(r.Violations)), archrules.BaselineFile)
 			case baseline:
-				changed, err := writeBaseline(p, check.Baseline(r.Violations))
+				changed, err := g.writeBaseline(p, notes, check.Baseline(r.Violations))
 				if err != nil {
 					return err
+				}
+				if g.dryRun {
+					break
 				}
 				if r, err = check.Run(p.Root, p.Manifest.Module, mods); err != nil {
 					return err
@@ -82,15 +83,16 @@ the entries that are fixed; --prune drops those from the file.`,
 				}
 			case prune && !r.HasBaseline:
 				return fmt.Errorf("check --prune: no %s in %s; write one with modgen check --baseline", archrules.BaselineFile, p.Root)
-			case prune && g.dryRun:
-				fmt.Fprintf(notes, "dry run: would remove %s (fixed) from %s\n", entries(len(r.Fixed)), archrules.BaselineFile)
 			case prune:
 				data, n, err := check.Prune(r)
 				if err != nil {
 					return err
 				}
-				if _, err := writeBaseline(p, data); err != nil {
+				if _, err := g.writeBaseline(p, notes, data); err != nil {
 					return err
+				}
+				if g.dryRun {
+					break
 				}
 				fmt.Fprintf(notes, "removed %s (fixed) from %s\n", entries(n), archrules.BaselineFile)
 			}
@@ -112,15 +114,18 @@ the entries that are fixed; --prune drops those from the file.`,
 }
 
 // writeBaseline writes the baseline file through the plan, like every file
-// modgen writes (confined, journaled, skipped when unchanged), and reports
-// whether it changed.
-func writeBaseline(p *generator.Project, data []byte) (bool, error) {
+// modgen writes (confined, journaled, skipped when unchanged; with --dry-run
+// shown as a diff to notes and not written), and reports whether it changed.
+func (g *globals) writeBaseline(p *generator.Project, notes io.Writer, data []byte) (bool, error) {
 	plan := &tree.Plan{Files: []tree.File{{Path: archrules.BaselineFile, Content: data, Owner: tree.Merged, Template: "baseline"}}}
 	changes, err := plan.Compare(p.Root, p.Manifest.Files, false)
 	if err != nil {
 		return false, err
 	}
-	if err := p.Write(changes); err != nil {
+	if g.dryRun {
+		fmt.Fprintf(notes, "dry run: nothing written in %s\n", p.Root)
+		tree.Summarize(notes, changes, true)
+	} else if err := p.Write(changes); err != nil {
 		return false, err
 	}
 	return tree.Count(changes, tree.Unchanged) == 0, nil
