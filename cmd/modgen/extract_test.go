@@ -194,20 +194,22 @@ func TestExtractEndToEnd(t *testing.T) {
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 		return cmd, &logs
 	}
-	estoque, estoqueLogs := start("estoque", "ADDR="+grpcAddr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "estoque.db"))
-	var probeOut []byte
-	var err error
-	for deadline := time.Now().Add(15 * time.Second); ; {
-		probeOut, err = exec.Command(probe, "-addr="+grpcAddr).CombinedOutput()
-		if err == nil || time.Now().After(deadline) {
-			break
+	startEstoque := func() (*exec.Cmd, *bytes.Buffer) {
+		estoque, logs := start("estoque", "ADDR="+grpcAddr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "estoque.db"))
+		var probeOut []byte
+		var err error
+		for deadline := time.Now().Add(15 * time.Second); ; {
+			probeOut, err = exec.Command(probe, "-addr="+grpcAddr).CombinedOutput()
+			if err == nil || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(100 * time.Millisecond)
+		if err != nil || !strings.Contains(string(probeOut), "SERVING") {
+			t.Fatalf("grpc-health-probe: %v %s\nestoque logs:\n%s", err, probeOut, logs)
+		}
+		return estoque, logs
 	}
-	if err != nil || !strings.Contains(string(probeOut), "SERVING") {
-		t.Fatalf("grpc-health-probe: %v %s\nestoque logs:\n%s", err, probeOut, estoqueLogs)
-	}
-
 	api, apiLogs := start("api", "ADDR="+httpAddr, "ESTOQUE_REMOTE_ADDR="+grpcAddr, "DATABASE_URL=sqlite:"+filepath.Join(dir, "api.db"))
 	base := "http://" + httpAddr
 	call := func(method, path, body string) (int, map[string]any) {
@@ -231,6 +233,30 @@ func TestExtractEndToEnd(t *testing.T) {
 			t.Fatalf("the monolith did not start:\n%s", apiLogs)
 		}
 	}
+	// The monolith started first, with estoque down: it serves its own
+	// routes, and estoque's answer 503 until estoque is up.
+	if code, got := call("GET", "/pedidos", ""); code != http.StatusOK {
+		t.Errorf("GET /pedidos with estoque down = %d %v; want 200: pedidos runs in process", code, got)
+	}
+	if code, got := call("GET", "/estoque/1", ""); code != http.StatusServiceUnavailable {
+		t.Errorf("GET /estoque with estoque not started = %d %v; want 503", code, got)
+	}
+	estoque, estoqueLogs := startEstoque()
+	waitFor200 := func(path string) time.Duration {
+		t.Helper()
+		up := time.Now()
+		for {
+			code, _ := call("GET", path, "")
+			if code == http.StatusOK || code == http.StatusNotFound {
+				return time.Since(up)
+			}
+			if time.Since(up) > 10*time.Second {
+				t.Fatalf("GET %s still answers %d %s after estoque is up\napi logs:\n%s", path, code, time.Since(up), apiLogs)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	t.Logf("estoque reached through the monolith %s after it was serving (started second)", waitFor200("/estoque/1"))
 	code, item := call("POST", "/estoque", `{"name":"parafuso"}`)
 	if code != http.StatusCreated {
 		t.Fatalf("POST /estoque over gRPC = %d %v", code, item)
@@ -258,9 +284,21 @@ func TestExtractEndToEnd(t *testing.T) {
 	if err := estoque.Wait(); err != nil {
 		t.Errorf("estoque after SIGTERM: %v\n%s", err, estoqueLogs)
 	}
+	stopped := time.Now()
 	if code, got := call("GET", fmt.Sprintf("/estoque/%v", item["id"]), ""); code != http.StatusServiceUnavailable || got["title"] != "Service Unavailable" {
 		t.Errorf("GET /estoque with the service stopped = %d %v; want 503 problem details", code, got)
 	}
+	t.Logf("503 with estoque stopped answered in %s", time.Since(stopped))
+
+	// Restarted, estoque is used again within about a second.
+	estoque, estoqueLogs = startEstoque()
+	if took := waitFor200(fmt.Sprintf("/estoque/%v", item["id"])); took > 1500*time.Millisecond {
+		t.Errorf("estoque restarted, yet the monolith reached it only after %s; want about a second", took)
+	} else {
+		t.Logf("estoque restarted: reached through the monolith %s after it was serving", took)
+	}
+	estoque.Process.Signal(syscall.SIGTERM)
+	estoque.Wait()
 	api.Process.Signal(syscall.SIGTERM)
 	if err := api.Wait(); err != nil {
 		t.Errorf("api after SIGTERM: %v\n%s", err, apiLogs)
