@@ -67,6 +67,7 @@ var reserved = map[string]string{
 	"httpx": imported, "httpxtest": imported,
 	"grpcx": imported, "contract": imported,
 	"durationpb": imported, "sqlite3": imported,
+	"backoff": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
