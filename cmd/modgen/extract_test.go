@@ -241,6 +241,9 @@ func TestExtractEndToEnd(t *testing.T) {
 	if code, got := call("GET", "/estoque/1", ""); code != http.StatusServiceUnavailable {
 		t.Errorf("GET /estoque with estoque not started = %d %v; want 503", code, got)
 	}
+	if code, got := call("GET", "/healthz", ""); code != http.StatusOK || got["status"] != "degraded" {
+		t.Errorf("GET /healthz with estoque not started = %d %v; want 200 degraded", code, got)
+	}
 	estoque, estoqueLogs := startEstoque()
 	waitFor200 := func(path string) time.Duration {
 		t.Helper()
@@ -257,6 +260,9 @@ func TestExtractEndToEnd(t *testing.T) {
 		}
 	}
 	t.Logf("estoque reached through the monolith %s after it was serving (started second)", waitFor200("/estoque/1"))
+	if code, got := call("GET", "/healthz", ""); code != http.StatusOK || got["status"] != "ok" {
+		t.Errorf("GET /healthz with estoque up = %d %v; want 200 ok", code, got)
+	}
 	code, item := call("POST", "/estoque", `{"name":"parafuso"}`)
 	if code != http.StatusCreated {
 		t.Fatalf("POST /estoque over gRPC = %d %v", code, item)
