@@ -294,7 +294,11 @@ func TestExtractEndToEnd(t *testing.T) {
 	if code, got := call("GET", fmt.Sprintf("/estoque/%v", item["id"]), ""); code != http.StatusServiceUnavailable || got["title"] != "Service Unavailable" {
 		t.Errorf("GET /estoque with the service stopped = %d %v; want 503 problem details", code, got)
 	}
-	t.Logf("503 with estoque stopped answered in %s", time.Since(stopped))
+	if took := time.Since(stopped); took > time.Second {
+		t.Errorf("503 with estoque stopped took %s; want it at once", took)
+	} else {
+		t.Logf("503 with estoque stopped answered in %s", took)
+	}
 
 	// Restarted, estoque is used again within about a second.
 	estoque, estoqueLogs = startEstoque()
@@ -302,6 +306,39 @@ func TestExtractEndToEnd(t *testing.T) {
 		t.Errorf("estoque restarted, yet the monolith reached it only after %s; want about a second", took)
 	} else {
 		t.Logf("estoque restarted: reached through the monolith %s after it was serving", took)
+	}
+	// Hung (SIGSTOP: connections open, nothing answers): estoque's routes
+	// answer 504 at the call deadline, then, once the breaker opens, 503 at
+	// once, while routes that do not need estoque keep their latency.
+	// Resumed, estoque is used again after the breaker's pause.
+	estoque.Process.Signal(syscall.SIGSTOP)
+	itemPath := fmt.Sprintf("/estoque/%v", item["id"])
+	var timeouts int
+	for i := 0; i < 10; i++ {
+		t0 := time.Now()
+		code, _ := call("GET", itemPath, "")
+		took := time.Since(t0)
+		if code == http.StatusServiceUnavailable && took < 100*time.Millisecond {
+			t.Logf("hung estoque: %d calls answered 504 at the deadline, then 503 in %s", timeouts, took)
+			break
+		}
+		if code != http.StatusGatewayTimeout || took > 3*time.Second {
+			t.Fatalf("GET %s with estoque hung = %d after %s; want 504 within the 2 s deadline", itemPath, code, took)
+		}
+		timeouts++
+	}
+	if timeouts == 0 || timeouts > 5 {
+		t.Errorf("%d calls waited for the hung estoque; want the breaker to open after 5", timeouts)
+	}
+	t0 := time.Now()
+	if code, _ := call("GET", "/pedidos", ""); code != http.StatusOK || time.Since(t0) > 200*time.Millisecond {
+		t.Errorf("GET /pedidos with estoque hung = %d in %s; want 200 at its usual latency", code, time.Since(t0))
+	}
+	estoque.Process.Signal(syscall.SIGCONT)
+	if took := waitFor200(itemPath); took > 2500*time.Millisecond {
+		t.Errorf("estoque resumed, yet reached only after %s; want about the breaker's pause (1 s)", took)
+	} else {
+		t.Logf("estoque resumed: reached again after %s", took)
 	}
 	estoque.Process.Signal(syscall.SIGTERM)
 	estoque.Wait()

@@ -247,9 +247,24 @@ func clientFile(c *contract, pb *pbIndex, cv *converter) *jen.File {
 		jen.Return(jen.Op("&").Id("apiClient").Values(jen.Dict{jen.Id("pb"): jen.Qual(pb.path, "New"+svc+"Client").Call(jen.Id("conn"))})),
 	)
 	f.Line()
+	// Reads are retried when the server cannot be reached; writes are not:
+	// one may have been applied before the connection failed.
+	dialArgs := []jen.Code{jen.Id("ctx"), jen.Id("addr")}
+	var reads []jen.Code
+	for _, m := range c.methods {
+		if strings.HasPrefix(m.name, "Get") || strings.HasPrefix(m.name, "List") {
+			reads = append(reads, jen.Lit(m.name))
+		}
+	}
 	f.Commentf("Dial connects to the %s service at addr (host:port) with grpcx.Dial.", c.pkgName)
+	if len(reads) > 0 {
+		dialArgs = append(dialArgs, jen.Qual(c.grpcxPkg(), "RetryIdempotent").Call(append([]jen.Code{jen.Lit(c.protoPkg + "." + c.service)}, reads...)...))
+		f.Comment("Its reads (Get and List methods) are retried when the server cannot be")
+		f.Comment("reached; writes are not, since one may have been applied before the")
+		f.Comment("connection failed.")
+	}
 	f.Func().Id("Dial").Params(jen.Id("ctx").Qual(pathContext, "Context"), jen.Id("addr").String()).Params(jen.Op("*").Qual(pathGRPC, "ClientConn"), jen.Error()).Block(
-		jen.List(jen.Id("conn"), jen.Err()).Op(":=").Qual(c.grpcxPkg(), "Dial").Call(jen.Id("ctx"), jen.Id("addr")),
+		jen.List(jen.Id("conn"), jen.Err()).Op(":=").Qual(c.grpcxPkg(), "Dial").Call(dialArgs...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual(pathFmt, "Errorf").Call(jen.Lit(c.adapterName()+": %w (start it with `go run ./cmd/"+c.pkgName+"`)"), jen.Err())),
 		),
