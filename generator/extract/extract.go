@@ -125,7 +125,10 @@ func generate(cfg Config) (*Extraction, error) {
 		return nil, err
 	}
 	protoSrc := pf.render(c)
-	files := []tree.File{generated(pf.path, protoSrc)}
+	files := []tree.File{
+		generated(pf.path, protoSrc),
+		{Path: recordPath(c.pkgName), Content: pf.record(), Owner: tree.Merged, Template: "extract field record"},
+	}
 	more, err := generateGo(c, pf, protoSrc)
 	if err != nil {
 		return nil, err
@@ -165,19 +168,32 @@ func isLowerASCII(s string) bool {
 	return true
 }
 
-// readPrevious parses the .proto an earlier extraction wrote, if any.
+// readPrevious reads what earlier extractions left: the field record
+// (recordPath) and the .proto, if any, merged (see mergePrevious). Either
+// alone is enough to keep every number.
 func readPrevious(c *contract) (previous, error) {
+	recRel := recordPath(c.pkgName)
+	record := previous{}
+	src, err := os.ReadFile(filepath.Join(c.cfg.Root, filepath.FromSlash(recRel)))
+	switch {
+	case err == nil:
+		if record, err = parseRecord(src); err != nil {
+			return nil, fmt.Errorf("%s: %v; modgen writes this file: restore it from version control", recRel, err)
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
 	rel := "proto/" + c.pkgName + "/v1/" + c.pkgName + ".proto"
-	src, err := os.ReadFile(filepath.Join(c.cfg.Root, filepath.FromSlash(rel)))
+	src, err = os.ReadFile(filepath.Join(c.cfg.Root, filepath.FromSlash(rel)))
 	if errors.Is(err, fs.ErrNotExist) {
-		return previous{}, nil
+		return record, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	prev, err := parsePrevious(rel, src, c.protoPkg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v; its field numbers must be kept, so fix the file (or delete it to renumber from 1, which breaks wire compatibility)", rel, err)
+		return nil, fmt.Errorf("%s: %v; its field numbers must be kept, so fix the file (or delete it: %s keeps the numbers)", rel, err, recRel)
 	}
-	return prev, nil
+	return mergePrevious(record, prev), nil
 }

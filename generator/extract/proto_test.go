@@ -566,3 +566,82 @@ func reflectDeepEqual(a, b map[string]map[string]int32) bool {
 	}
 	return true
 }
+
+// TestFieldRecordKeepsNumbers: the field record written beside the .proto
+// keeps every number and reservation when the .proto is deleted and the
+// module extracted again; without either, numbers would start over.
+func TestFieldRecordKeepsNumbers(t *testing.T) {
+	root := estoqueFixture(t)
+	cfg := fixtureConfig(root, "estoque")
+	protoPath := filepath.Join(root, "proto", "estoque", "v1", "estoque.proto")
+	recordFile := filepath.Join(root, filepath.FromSlash(recordPath("estoque")))
+	apiPath := filepath.Join(root, "internal", "estoque", "api.go")
+	// extractAll writes what an extraction writes of the contract: the
+	// .proto and the field record.
+	extractAll := func() {
+		t.Helper()
+		c, err := load(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev, err := readPrevious(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pf, err := buildProto(c, prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(protoPath), 0o755)
+		if err := os.WriteFile(protoPath, pf.render(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(recordFile, pf.record(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	extractAll()
+	api, err := os.ReadFile(apiPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "type EstoqueInput struct {\n\tName        string\n\tDescription string\n}"
+	if !strings.Contains(string(api), old) {
+		t.Fatal("the fixture's EstoqueInput changed")
+	}
+	edited := strings.Replace(string(api), old, "type EstoqueInput struct {\n\tName     string\n\tQuantity int32\n}", 1)
+	if err := os.WriteFile(apiPath, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	extractAll() // description: 2 reserved, quantity: 3
+	want, err := os.ReadFile(protoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(want, []byte("reserved 2;")) || !bytes.Contains(want, []byte(`reserved "description";`)) {
+		t.Fatalf("the removed field is not reserved:\n%s", want)
+	}
+
+	os.Remove(protoPath)
+	extractAll()
+	if got, _ := os.ReadFile(protoPath); !bytes.Equal(got, want) {
+		t.Errorf("after deleting the .proto, extraction wrote:\n%s\nwant, as before:\n%s", got, want)
+	}
+
+	// The record alone carries the history: without it and the .proto,
+	// numbering starts over (quantity would take description's 2).
+	os.Remove(protoPath)
+	os.Remove(recordFile)
+	extractAll()
+	if got, _ := os.ReadFile(protoPath); bytes.Equal(got, want) {
+		t.Error("with no record and no .proto the numbers stayed: the test does not test the record")
+	}
+}
+
+func TestParseRecordErrors(t *testing.T) {
+	for _, bad := range []string{"M field a x string", "M reserved 5-2", "M frobnicate a", "M"} {
+		if _, err := parseRecord([]byte(bad + "\n")); err == nil || !strings.Contains(err.Error(), "line 1:") {
+			t.Errorf("parseRecord(%q) = %v; want an error at line 1", bad, err)
+		}
+	}
+}
