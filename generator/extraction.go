@@ -75,7 +75,7 @@ func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan := &tree.Plan{Files: x.Files}
+	plan := &tree.Plan{Files: x.Files, Warnings: x.Warnings}
 	around, err := p.serviceFiles(x.Service, port)
 	if err != nil {
 		return nil, err

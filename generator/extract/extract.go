@@ -87,6 +87,9 @@ type Dep struct {
 type Extraction struct {
 	Files   []tree.File
 	Service Service
+	// Warnings say, one line each, how this extraction breaks clients of
+	// the previous one (a field removed or retyped).
+	Warnings []string
 }
 
 // Generate extracts cfg.Module. It returns every file or, on any error,
@@ -134,7 +137,8 @@ func generate(cfg Config) (*Extraction, error) {
 		return nil, err
 	}
 	return &Extraction{
-		Files: append(files, more...),
+		Files:    append(files, more...),
+		Warnings: pf.breaks(),
 		Service: Service{
 			Module:   c.pkgName,
 			FullName: c.protoPkg + "." + c.service,

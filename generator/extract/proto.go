@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -30,6 +31,15 @@ type protoFile struct {
 	imports  []string
 }
 
+// breaks lists how the file breaks clients of the previous extraction.
+func (pf *protoFile) breaks() []string {
+	var out []string
+	for _, m := range pf.messages {
+		out = append(out, m.breaks...)
+	}
+	return out
+}
+
 // protoMessage is one message: a request, a response or a struct.
 type protoMessage struct {
 	name     string
@@ -37,6 +47,9 @@ type protoMessage struct {
 	fields   []*protoField
 	reserved []numRange // merged, sorted
 	names    []string   // reserved field names, sorted
+	// breaks says, one line each, how this layout breaks clients of the
+	// previous one.
+	breaks []string
 }
 
 // protoField is one field and the Go value it carries.
@@ -157,13 +170,21 @@ func layout(name, doc string, values []*value, prev *previousMessage) (*protoMes
 			names[n] = true
 		}
 	}
-	for fname, old := range prev.fields {
+	for _, fname := range slices.Sorted(maps.Keys(prev.fields)) {
+		old := prev.fields[fname]
 		if kept[fname] {
 			continue
 		}
 		reserved = append(reserved, numRange{old.number, old.number})
 		if !inUse[fname] {
 			names[fname] = true
+			msg.breaks = append(msg.breaks, fmt.Sprintf("message %s: field %s (number %d) is gone and reserved: clients that still send it lose the value, and JSON clients sending it are refused", name, fname, old.number))
+			continue
+		}
+		for _, f := range msg.fields {
+			if f.name == fname {
+				msg.breaks = append(msg.breaks, fmt.Sprintf("message %s: field %s changed type from %s to %s, so it moves from number %d to %d: binary clients keep working, JSON clients that send or read %q break", name, fname, old.typ, f.typ, old.number, f.number, fname))
+			}
 		}
 	}
 	msg.reserved = mergeRanges(reserved)

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"flag"
+	"go/types"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -635,6 +636,30 @@ func TestFieldRecordKeepsNumbers(t *testing.T) {
 	extractAll()
 	if got, _ := os.ReadFile(protoPath); bytes.Equal(got, want) {
 		t.Error("with no record and no .proto the numbers stayed: the test does not test the record")
+	}
+}
+
+// TestLayoutSaysWhatBreaksClients: a retyped field and a removed one are
+// each named, with what they break.
+func TestLayoutSaysWhatBreaksClients(t *testing.T) {
+	msg, err := layout("M", "", []*value{
+		{protoName: "a", typ: &typ{kind: kInt, basic: types.Int64}},
+		{protoName: "c", typ: &typ{kind: kString}},
+	}, &previousMessage{fields: map[string]previousField{"a": {1, "string"}, "b": {2, "string"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`message M: field a changed type from string to int64, so it moves from number 1 to 3: binary clients keep working, JSON clients that send or read "a" break`,
+		"message M: field b (number 2) is gone and reserved: clients that still send it lose the value, and JSON clients sending it are refused",
+	}
+	if !slices.Equal(msg.breaks, want) {
+		t.Errorf("breaks:\n%s\nwant:\n%s", strings.Join(msg.breaks, "\n"), strings.Join(want, "\n"))
+	}
+	unchanged, err := layout("M", "", []*value{{protoName: "c", typ: &typ{kind: kString}}},
+		&previousMessage{fields: map[string]previousField{"c": {4, "string"}}})
+	if err != nil || len(unchanged.breaks) != 0 {
+		t.Errorf("an unchanged message: %v, %v; want no breaks", unchanged.breaks, err)
 	}
 }
 
