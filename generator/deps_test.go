@@ -16,23 +16,36 @@ import (
 // go.sum equal to testdata/deps, the module that lists every package the
 // templates emit and that CI downloads: a project with an extracted module
 // requires exactly what testdata/deps requires.
-func TestGRPCRequirementsMatchDeps(t *testing.T) {
+// depsGoMod parses testdata/deps/go.mod.
+func depsGoMod(t *testing.T) *modfile.File {
+	t.Helper()
 	data, err := os.ReadFile("../testdata/deps/go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps, err := modfile.Parse("go.mod", data, nil)
+	f, err := modfile.Parse("go.mod", data, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+// projectGoMod parses the go.mod a new project gets.
+func projectGoMod(t *testing.T) *modfile.File {
+	t.Helper()
 	base, err := templates.FS.ReadFile("project/go.mod.tmpl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	project, err := modfile.Parse("go.mod", []byte(strings.ReplaceAll(string(base), "{{.Module}}", "example.com/x")), nil)
+	f, err := modfile.Parse("go.mod", []byte(strings.ReplaceAll(string(base), "{{.Module}}", "example.com/x")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f
+}
+
+func TestGRPCRequirementsMatchDeps(t *testing.T) {
+	deps, project := depsGoMod(t), projectGoMod(t)
 	var want, got []string
 	for _, r := range deps.Require {
 		want = append(want, r.Mod.String())
@@ -127,29 +140,13 @@ func TestPinsAtLeastMinimum(t *testing.T) {
 			t.Errorf("%s pins %s %s, older than the minimum %s of templates/minimum-versions.txt", where, path, version, min)
 		}
 	}
-	base, err := templates.FS.ReadFile("project/go.mod.tmpl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	project, err := modfile.Parse("go.mod", []byte(strings.ReplaceAll(string(base), "{{.Module}}", "example.com/x")), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range project.Require {
+	for _, r := range projectGoMod(t).Require {
 		add("templates/project/go.mod.tmpl", r.Mod.Path, r.Mod.Version)
 	}
 	for _, r := range grpcRequires {
 		add("extraction (grpcRequires)", r.Path, r.Version)
 	}
-	deps, err := os.ReadFile("../testdata/deps/go.mod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	df, err := modfile.Parse("go.mod", deps, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range df.Require {
+	for _, r := range depsGoMod(t).Require {
 		add("testdata/deps/go.mod", r.Mod.Path, r.Mod.Version)
 	}
 	for path := range minimum {

@@ -119,6 +119,14 @@ func estoqueFixture(t *testing.T) string {
 // disk, as Generate does.
 func protoFor(t *testing.T, cfg Config) []byte {
 	t.Helper()
+	c, pf := layoutFor(t, cfg)
+	return pf.render(c)
+}
+
+// layoutFor loads cfg's module and lays out its .proto over what earlier
+// extractions left.
+func layoutFor(t *testing.T, cfg Config) (*contract, *protoFile) {
+	t.Helper()
 	c, err := load(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +139,7 @@ func protoFor(t *testing.T, cfg Config) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pf.render(c)
+	return c, pf
 }
 
 // checkGolden compares got with testdata/golden/name, or rewrites it
@@ -581,18 +589,7 @@ func TestFieldRecordKeepsNumbers(t *testing.T) {
 	// .proto and the field record.
 	extractAll := func() {
 		t.Helper()
-		c, err := load(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		prev, err := readPrevious(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pf, err := buildProto(c, prev)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, pf := layoutFor(t, cfg)
 		os.MkdirAll(filepath.Dir(protoPath), 0o755)
 		if err := os.WriteFile(protoPath, pf.render(c), 0o644); err != nil {
 			t.Fatal(err)
