@@ -312,6 +312,7 @@ func TestExtractEndToEnd(t *testing.T) {
 	// once, while routes that do not need estoque keep their latency.
 	// Resumed, estoque is used again after the breaker's pause.
 	estoque.Process.Signal(syscall.SIGSTOP)
+	waitStopped(t, estoque.Process.Pid)
 	itemPath := fmt.Sprintf("/estoque/%v", item["id"])
 	var timeouts int
 	for i := 0; i < 10; i++ {
@@ -346,4 +347,23 @@ func TestExtractEndToEnd(t *testing.T) {
 	if err := api.Wait(); err != nil {
 		t.Errorf("api after SIGTERM: %v\n%s", err, apiLogs)
 	}
+}
+
+// waitStopped waits until the kernel reports process pid stopped: kill(2)
+// returns before every thread of the target has taken the SIGSTOP, so a
+// request sent at once may still be answered.
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	stat := fmt.Sprintf("/proc/%d/stat", pid)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			t.Fatalf("process %d: %v", pid, err)
+		}
+		// The state follows the command name, which is in parentheses.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && len(b) > i+2 && (b[i+2] == 'T' || b[i+2] == 't') {
+			return
+		}
+	}
+	t.Fatalf("process %d not stopped 5 s after SIGSTOP", pid)
 }
