@@ -3,11 +3,16 @@ package generator
 import (
 	"bytes"
 	"fmt"
-	"github.com/modgen-dev/modgen/generator/tree"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/modgen-dev/modgen/generator/tree"
 
 	"github.com/modgen-dev/modgen/generator/extract"
 	"github.com/modgen-dev/modgen/templates"
@@ -52,6 +57,17 @@ func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 	if port < 0 || port > 65535 {
 		return nil, fmt.Errorf("--port %d: not a TCP port; use a number from 1 to 65535", port)
 	}
+	var notExtracted []string
+	for _, dep := range mod.DependsOn {
+		if d := p.Manifest.Find(dep); d == nil || d.Extracted == nil {
+			notExtracted = append(notExtracted, dep)
+		}
+	}
+	if len(notExtracted) > 0 {
+		first := "`modgen extract module " + strings.Join(notExtracted, "`, `modgen extract module ") + "`"
+		return nil, fmt.Errorf("%s calls %s, which %s no gRPC service yet, so cmd/%s could not reach %s; run %s first (an extracted module can keep running in cmd/api, which serves it to other processes on GRPC_ADDR)",
+			name, strings.Join(notExtracted, " and "), plural(len(notExtracted), "has", "have"), name, plural(len(notExtracted), "it", "them"), first)
+	}
 	used := map[int]string{}
 	for _, m := range p.Manifest.Modules {
 		if m.Extracted != nil && m.Name != name {
@@ -76,10 +92,11 @@ func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 		return nil, err
 	}
 	plan := &tree.Plan{Files: x.Files, Warnings: x.Warnings}
-	around, err := p.serviceFiles(x.Service, port)
+	around, warnings, err := p.serviceFiles(x.Service, mod, port)
 	if err != nil {
 		return nil, err
 	}
+	plan.Warnings = append(plan.Warnings, warnings...)
 	plan.Add(around...)
 	gomod, err := p.requireModules(grpcRequires)
 	if err != nil {
@@ -101,43 +118,89 @@ type serviceData struct {
 	Module string // the project's Go module path
 	Name   string // the module's name
 	Port   int
-	// Unset are the Deps fields that are other modules and that the
-	// command cannot pass in: they stay nil.
-	Unset []string
+	// Remotes are the modules this one calls, which its command reaches
+	// over gRPC.
+	Remotes []remoteModule
+}
+
+// remoteModule is a module that an extracted module calls: its command
+// dials it at the address in Env and sets the module's Deps field Field.
+type remoteModule struct {
+	Name  string // estoque
+	Field string // Estoque
+	Env   string // ESTOQUE_REMOTE_ADDR
 }
 
 // serviceFiles renders what surrounds the generated code of an extracted
 // module: the shared packages pkg/grpcx and pkg/contract (generated, the
 // same for every module, rewritten on every extraction) and the service's
 // command: cmd/<m>/wire_gen.go (generated) beside main.go and main_test.go,
-// which are scaffolded and then the user's: one that exists is left alone,
-// even when edited; one that is missing is written again, since the
-// generated wire_gen.go needs a main beside it.
-func (p *Project) serviceFiles(svc extract.Service, port int) ([]tree.File, error) {
+// which are scaffolded and then the user's: one the user edited is left
+// alone (with a warning when main.go no longer fits wire_gen.go), one still
+// as modgen wrote it is kept in step with the templates, and one that is
+// missing is written again, since wire_gen.go needs a main beside it.
+func (p *Project) serviceFiles(svc extract.Service, mod *tree.Module, port int) ([]tree.File, []string, error) {
 	data := serviceData{Service: svc, Module: p.Manifest.Module, Name: svc.Module, Port: port}
-	for _, f := range svc.Unwired {
-		if !slices.ContainsFunc(svc.Deps, func(d extract.Dep) bool { return d.Field == f }) {
-			data.Unset = append(data.Unset, f)
+	for _, dep := range mod.DependsOn {
+		field := tree.Exported(dep)
+		if !slices.ContainsFunc(svc.Deps, func(d extract.Dep) bool { return d.Field == field }) {
+			continue // the module no longer has the field: nothing to pass
 		}
+		data.Remotes = append(data.Remotes, remoteModule{Name: dep, Field: field, Env: strings.ToUpper(dep) + "_REMOTE_ADDR"})
 	}
 	shared, err := tree.RenderTree(templates.FS, "extract/pkg", data, func(rel string) string { return "pkg/" + rel })
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cmd, err := tree.RenderTree(templates.FS, "extract/cmd", data, func(rel string) string { return "cmd/" + svc.Module + "/" + rel })
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	files := shared
+	var warnings []string
 	for _, f := range cmd {
 		if f.Owner == tree.Scaffolded {
-			if _, err := os.Lstat(filepath.Join(p.Root, filepath.FromSlash(f.Path))); err == nil {
+			old, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(f.Path)))
+			switch {
+			case err != nil:
+				// Missing: written (again).
+			case tree.Hash(old) == p.Manifest.Files[f.Path]:
+				// As modgen wrote it: kept in step with wire_gen.go.
+			default:
+				// Edited: the user's. Say so if it no longer fits.
+				if path.Base(f.Path) == "main.go" && !usesWireModule(old) {
+					warnings = append(warnings, fmt.Sprintf("%s is yours and does not call wireModule as wire_gen.go now declares it: `closeRemotes, err := wireModule(ctx, srv, wiring{..., Getenv: getenv})`, then `defer closeRemotes()`", f.Path))
+				}
 				continue
 			}
 		}
 		files = append(files, f)
 	}
-	return files, nil
+	return files, warnings, nil
+}
+
+// usesWireModule reports whether a command's main.go calls wireModule the
+// way the current wire_gen.go declares it: two results, the first a
+// function that closes the connections to remote modules.
+func usesWireModule(src []byte) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", src, 0)
+	if err != nil {
+		return false
+	}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+			return true
+		}
+		if call, ok := as.Rhs[0].(*ast.CallExpr); ok {
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "wireModule" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // requireModules returns go.mod with reqs added or raised to their version,
@@ -205,4 +268,12 @@ func compareSumLines(a, b string) int {
 		return c
 	}
 	return strings.Compare(a, b)
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -222,6 +222,12 @@ type projectData struct {
 	Modules []tree.Module // in dependency order: a module after those it depends on
 }
 
+// AnyExtracted reports whether a module has been extracted: the wiring
+// then serves their gRPC face on GRPC_ADDR.
+func (d projectData) AnyExtracted() bool {
+	return slices.ContainsFunc(d.Modules, func(m tree.Module) bool { return m.Extracted != nil })
+}
+
 func projectDataOf(m *tree.Manifest) projectData {
 	return projectData{Name: m.Name, Module: m.Module, Modules: ordered(m)}
 }
