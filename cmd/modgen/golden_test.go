@@ -39,6 +39,11 @@ var scenarios = []scenario{
 		[]string{"-C", "loja", "extract", "module", "estoque"},
 		[]string{"-C", "loja", "extract", "module", "estoque"}),
 		map[int]func(*testing.T, string){5: addReservations}},
+	// The seed split: pedidos extracted after the modules it calls.
+	{"split", "loja", append(seed[:len(seed):len(seed)],
+		[]string{"-C", "loja", "extract", "module", "estoque"},
+		[]string{"-C", "loja", "extract", "module", "notificacoes"},
+		[]string{"-C", "loja", "extract", "module", "pedidos"}), nil},
 }
 
 // seed is the scenario of the seed article: pedidos uses estoque and
