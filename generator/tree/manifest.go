@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/modgen-dev/modgen/generator/field"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -54,6 +55,10 @@ type Module struct {
 	Name      string   `yaml:"name"`
 	Entity    string   `yaml:"entity"`
 	DependsOn []string `yaml:"depends_on,omitempty"`
+	// Fields are the entity's fields as given to --fields, one canonical
+	// spec each ("sku:string(40):unique"); none means the default Name and
+	// Description.
+	Fields []string `yaml:"fields,omitempty"`
 	// Extracted is set once the module has been extracted to its own gRPC
 	// service.
 	Extracted *Extraction `yaml:"extracted,omitempty"`
@@ -84,6 +89,7 @@ func (m *Manifest) Clone() *Manifest {
 	c.Modules = make([]Module, len(m.Modules))
 	for i, mod := range m.Modules {
 		mod.DependsOn = slices.Clone(mod.DependsOn)
+		mod.Fields = slices.Clone(mod.Fields)
 		if mod.Extracted != nil {
 			x := *mod.Extracted
 			mod.Extracted = &x
@@ -428,6 +434,15 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 		index[mod.Name] = i
 		if err := ValidateEntity(mod.Entity); err != nil {
 			add(line(i, "entity"), "module %q: %v", mod.Name, err)
+		}
+		if fields, err := field.Parse(strings.Join(mod.Fields, ",")); err != nil {
+			add(line(i, "fields"), "module %q: %v", mod.Name, strings.TrimPrefix(err.Error(), "--fields: "))
+		} else {
+			for _, r := range field.Refs(fields) {
+				if !slices.Contains(mod.DependsOn, r) {
+					add(line(i, "fields"), "module %q: a field refers to module %q, which is not in depends_on", mod.Name, r)
+				}
+			}
 		}
 		if x := mod.Extracted; x != nil {
 			if x.Port < 1 || x.Port > 65535 {

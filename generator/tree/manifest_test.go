@@ -18,7 +18,7 @@ func TestParseManifestProblems(t *testing.T) {
 		{"empty", "", "modgen.yaml: the file is empty"},
 		{"not yaml", "module: [", "modgen.yaml:1: did not find expected node content"},
 		{"unknown field", head + "bogus: 1\n", `modgen.yaml:3: unknown field "bogus"; remove it (this modgen knows database, files, modgen, module, modules, name, schema)`},
-		{"unknown module field", head + "modules:\n  - name: a\n    entity: A\n    dependson: [b]\n", `modgen.yaml:6: unknown field "dependson"; remove it (this modgen knows depends_on, entity, extracted, name)`},
+		{"unknown module field", head + "modules:\n  - name: a\n    entity: A\n    dependson: [b]\n", `modgen.yaml:6: unknown field "dependson"; remove it (this modgen knows depends_on, entity, extracted, fields, name)`},
 		{"wrong type", head + "modules: 3\n", "modgen.yaml:3: cannot unmarshal !!int `3`"},
 		{"newer schema", "schema: 3\n" + head, "modgen.yaml:1: schema 3 is newer than this modgen reads (2); upgrade modgen"},
 		{"no module path", "name: loja\n", "the module path is missing"},
