@@ -147,13 +147,8 @@ func newFieldData(f field.Field, dep *moduleDep, legacy bool) fieldData {
 	if opt {
 		d.Zero = "nil"
 	}
-	if t.Text && f.MaxLen > 0 {
-		for i, s := range d.Samples {
-			if u, _ := strconv.Unquote(s); len([]rune(u)) > f.MaxLen {
-				u = string([]rune(u)[:f.MaxLen])
-				d.Samples[i], d.JSON[i] = strconv.Quote(u), strconv.Quote(u)
-			}
-		}
+	for i := range d.Samples {
+		d.Samples[i], d.JSON[i] = f.Sample(i)
 	}
 	if f.Unique {
 		d.Vary = map[string]string{

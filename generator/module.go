@@ -103,6 +103,9 @@ func (p *Project) AddModule(opts AddModuleOptions) (*tree.Plan, error) {
 		data.Fields = defaultFields(data.Deps)
 	}
 	data.Has = map[string]bool{}
+	for _, t := range field.Types {
+		data.Has[t.Name] = false
+	}
 	for _, f := range data.Fields {
 		data.Has[f.Type.Name] = true
 		data.HasMax = data.HasMax || f.MaxConst != ""

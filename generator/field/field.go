@@ -18,6 +18,7 @@
 package field
 
 import (
+	"encoding/json"
 	"fmt"
 	"go/token"
 	"slices"
@@ -395,3 +396,18 @@ var sqlKeywords = func() map[string]bool {
 	}
 	return m
 }()
+
+// Sample is the i-th sample (0 or 1) of the field as Go code and as JSON,
+// cut to the field's length limit.
+func (f Field) Sample(i int) (goCode, jsonText string) {
+	goCode, jsonText = f.Type.Samples[i], f.Type.JSON[i]
+	if f.Type.Text && f.MaxLen > 0 {
+		if s, err := strconv.Unquote(goCode); err == nil && len([]rune(s)) > f.MaxLen {
+			s = string([]rune(s)[:f.MaxLen])
+			goCode = strconv.Quote(s)
+			b, _ := json.Marshal(s)
+			jsonText = string(b)
+		}
+	}
+	return goCode, jsonText
+}

@@ -64,6 +64,51 @@ type Module struct {
 	Extracted *Extraction `yaml:"extracted,omitempty"`
 }
 
+// Ref is a field of a module's entity holding the id of another module's
+// item.
+type Ref struct {
+	Field  string // the JSON name
+	Module string // the module referred to
+}
+
+// Refs are the references of the module's entity: its ref fields, or for
+// the default entity one per dependency, named <module>_id.
+func (m Module) Refs() []Ref {
+	var refs []Ref
+	if len(m.Fields) == 0 {
+		for _, d := range m.DependsOn {
+			refs = append(refs, Ref{Field: d + "_id", Module: d})
+		}
+		return refs
+	}
+	fields, _ := field.Parse(strings.Join(m.Fields, ",")) // validated with the manifest
+	for _, f := range fields {
+		if f.Ref != "" {
+			refs = append(refs, Ref{Field: f.Name, Module: f.Ref})
+		}
+	}
+	return refs
+}
+
+// FieldValue is a value of a field, as JSON.
+type FieldValue struct {
+	Field, JSON string
+}
+
+// SampleJSON are a valid value of every field of the module's --fields but
+// the references; nil for the default entity.
+func (m Module) SampleJSON() []FieldValue {
+	fields, _ := field.Parse(strings.Join(m.Fields, ","))
+	var out []FieldValue
+	for _, f := range fields {
+		if f.Ref == "" {
+			_, j := f.Sample(0)
+			out = append(out, FieldValue{Field: f.Name, JSON: j})
+		}
+	}
+	return out
+}
+
 // Extraction records how an extracted module is served.
 type Extraction struct {
 	Port int `yaml:"port"`

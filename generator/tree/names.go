@@ -50,7 +50,7 @@ var reserved = map[string]string{
 	"codes": imported, "status": imported,
 	"metadata": imported, "proto3": imported,
 	"sort": imported, "slices": imported,
-	"atomic": imported, "timestamppb": imported,
+	"atomic": imported, "timestamppb": imported, "maps": imported,
 	"parser": imported, "token": imported,
 	"fs": imported, "filepath": imported,
 	"bytes": imported, "url": imported,
