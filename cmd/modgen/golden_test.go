@@ -40,6 +40,7 @@ var scenarios = []scenario{
 		[]string{"-C", "loja", "extract", "module", "estoque"}),
 		map[int]func(*testing.T, string){5: addReservations}},
 	{"fields", "loja", fieldsScenario, nil},
+	{"extract_fields", "loja", append(fieldsScenario[:len(fieldsScenario):len(fieldsScenario)], []string{"-C", "loja", "extract", "module", "produtos"}), nil},
 }
 
 // everyType is a --fields spec with every field type, optional and
