@@ -27,7 +27,7 @@ type fieldData struct {
 	Zero     string // the Go zero value of GoType
 	// Samples are two valid values (Go, for the field's type) and the same
 	// values in JSON; Vary is a Go expression of a distinct valid value for
-	// item i, for unique fields.
+	// item i, for unique fields (from the type's Numbered JSON).
 	Samples [2]string
 	JSON    [2]string
 	Vary    string
@@ -142,8 +142,7 @@ func newFieldData(f field.Field, dep *moduleDep, legacy bool) fieldData {
 			d.Checks = append(d.Checks, check{e + " < 0", strconv.Quote("must not be negative")})
 		}
 	}
-	d.Zero = map[string]string{"string": `""`, "text": `""`, "int": "0", "float": "0", "decimal": "scalar.Decimal{}", "bool": "false",
-		"time": "time.Time{}", "date": "scalar.Date{}", "uuid": "scalar.UUID{}", "json": "nil", "ref": "0"}[t.Name]
+	d.Zero = t.GoZero
 	if opt {
 		d.Zero = "nil"
 	}
@@ -151,41 +150,15 @@ func newFieldData(f field.Field, dep *moduleDep, legacy bool) fieldData {
 		d.Samples[i], d.JSON[i] = f.Sample(i)
 	}
 	if f.Unique {
-		d.Vary = map[string]string{
-			"string":  fmt.Sprintf("fit(fmt.Sprintf(\"%%s %%d\", %s, i), %d)", d.Samples[0], max(f.MaxLen, 0)),
-			"text":    fmt.Sprintf("fit(fmt.Sprintf(\"%%s %%d\", %s, i), %d)", d.Samples[0], max(f.MaxLen, 0)),
-			"int":     "int64(i)",
-			"decimal": "scalar.MustDecimal(strconv.Itoa(i) + \".5\")",
-			"time":    fmt.Sprintf("%s.Add(time.Duration(i))", d.Samples[0]),
-			"date":    fmt.Sprintf("scalar.DateOf(%s.Time().AddDate(0, 0, i))", d.Samples[0]),
-			"uuid":    "scalar.MustUUID(fmt.Sprintf(\"00000000-0000-4000-8000-%012d\", i))",
-		}[t.Name]
+		d.Vary = fmt.Sprintf("numbered[%s](`%s`, i)", d.GoType, t.Numbered)
 	}
 	if opt {
 		for i := range d.Samples {
 			d.Samples[i] = "ptr(" + d.Samples[i] + ")"
 		}
-		if d.Vary != "" {
-			d.Vary = "ptr(" + d.Vary + ")"
-		}
 	}
-	wrong := wrongJSON[t.Name]
-	d.Wrong, d.WrongProblem = wrong[0], wrong[1]
+	d.Wrong, d.WrongProblem = t.Wrong, t.WrongProblem
 	return d
-}
-
-// wrongJSON is, for each type, a JSON value of another JSON type and the
-// problem pkg/httpx reports for it ("" when it names no field: time.Time
-// reports its own error).
-var wrongJSON = map[string][2]string{
-	"string": {"1", "must be a string"}, "text": {"1", "must be a string"},
-	"int": {`"7"`, "must be an integer"}, "ref": {`"7"`, "must be an integer"},
-	"float": {`"x"`, "must be a number"}, "bool": {`"yes"`, "must be true or false"},
-	"decimal": {"true", `must be a decimal number such as "12.50"`},
-	"date":    {"1", `must be a date such as "2026-03-01"`},
-	"uuid":    {"1", `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`},
-	"json":    {"[1]", "must be a JSON object"},
-	"time":    {"1", ""},
 }
 
 // fieldsData turns parsed fields into template data; deps are the

@@ -59,6 +59,12 @@ type Type struct {
 	// Numbered is, for the types a unique field can have, a JSON value
 	// distinct for every positive integer: a format of %[1]d.
 	Numbered string
+	// GoZero is the zero value of Go.
+	GoZero string
+	// Wrong is a JSON value of another JSON type, and the problem pkg/httpx
+	// reports for it ("" when it names no field: time.Time reports its
+	// own error).
+	Wrong, WrongProblem string
 	// Bad is a JSON value of the right JSON type that the Go type refuses,
 	// and the problem it reports ("" when there is none).
 	Bad, BadProblem string
@@ -66,34 +72,34 @@ type Type struct {
 
 // Types is the table of field types, in the order the help lists them.
 var Types = []*Type{
-	{Name: "string", Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
+	{Name: "string", GoZero: `""`, Wrong: `1`, WrongProblem: `must be a string`, Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
 		Samples: [2]string{`"água ☕ 1"`, `"Ünïcødé 2"`}, JSON: [2]string{`"água ☕ 1"`, `"Ünïcødé 2"`}},
-	{Name: "text", Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
+	{Name: "text", GoZero: `""`, Wrong: `1`, WrongProblem: `must be a string`, Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
 		Samples: [2]string{`"linha 1\nlinha 2 ✓"`, `"outro texto"`}, JSON: [2]string{`"linha 1\nlinha 2 ✓"`, `"outro texto"`}},
-	{Name: "int", Numbered: `%[1]d`, Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64",
+	{Name: "int", GoZero: `0`, Wrong: `"7"`, WrongProblem: `must be an integer`, Numbered: `%[1]d`, Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64",
 		Samples: [2]string{`-9007199254740993`, `42`}, JSON: [2]string{`-9007199254740993`, `42`}},
-	{Name: "float", Go: "float64", SQLite: "REAL", Postgres: "DOUBLE PRECISION", Proto: "double",
+	{Name: "float", GoZero: `0`, Wrong: `"x"`, WrongProblem: `must be a number`, Go: "float64", SQLite: "REAL", Postgres: "DOUBLE PRECISION", Proto: "double",
 		Samples: [2]string{`0.1`, `-2.5e10`}, JSON: [2]string{`0.1`, `-25000000000`}},
-	{Name: "decimal", Numbered: `"%[1]d.5"`, Go: "scalar.Decimal", Import: "scalar", SQLite: "TEXT", Postgres: "NUMERIC", Proto: "string",
+	{Name: "decimal", GoZero: `scalar.Decimal{}`, Wrong: `true`, WrongProblem: `must be a decimal number such as "12.50"`, Numbered: `"%[1]d.5"`, Go: "scalar.Decimal", Import: "scalar", SQLite: "TEXT", Postgres: "NUMERIC", Proto: "string",
 		Samples: [2]string{`scalar.MustDecimal("12345678901234567890.123456789")`, `scalar.MustDecimal("-0.3")`},
 		JSON:    [2]string{`"12345678901234567890.123456789"`, `"-0.3"`}, Bad: `"1,5"`, BadProblem: `must be a decimal number such as "12.50"`},
-	{Name: "bool", Go: "bool", SQLite: "INTEGER", Postgres: "BOOLEAN", Proto: "bool",
+	{Name: "bool", GoZero: `false`, Wrong: `"yes"`, WrongProblem: `must be true or false`, Go: "bool", SQLite: "INTEGER", Postgres: "BOOLEAN", Proto: "bool",
 		Samples: [2]string{`true`, `false`}, JSON: [2]string{`true`, `false`}},
-	{Name: "time", Numbered: `"2026-01-01T00:00:00.%09[1]dZ"`, Go: "time.Time", Import: "time", SQLite: "TEXT", Postgres: "TIMESTAMPTZ", Proto: "google.protobuf.Timestamp", Zero: `%s.IsZero()`,
+	{Name: "time", GoZero: `time.Time{}`, Wrong: `1`, WrongProblem: ``, Numbered: `"2026-01-01T00:00:00.%09[1]dZ"`, Go: "time.Time", Import: "time", SQLite: "TEXT", Postgres: "TIMESTAMPTZ", Proto: "google.protobuf.Timestamp", Zero: `%s.IsZero()`,
 		Arg: "database.FormatTime(%s)", Dest: "database.ScanTime(&%s)", OptionalArg: "scalar.FormatOptionalTime(%s)", OptionalDest: "scalar.ScanOptionalTime(&%s)",
 		Samples: [2]string{`time.Date(2026, 3, 1, 12, 30, 45, 123456789, time.UTC)`, `time.Date(1999, 12, 31, 23, 59, 59, 1, time.UTC)`},
 		JSON:    [2]string{`"2026-03-01T12:30:45.123456789Z"`, `"1999-12-31T23:59:59.000000001Z"`}},
-	{Name: "date", Numbered: `"2%03[1]d-01-01"`, Go: "scalar.Date", Import: "scalar", SQLite: "TEXT", Postgres: "DATE", Proto: "string", Zero: `%s.IsZero()`,
+	{Name: "date", GoZero: `scalar.Date{}`, Wrong: `1`, WrongProblem: `must be a date such as "2026-03-01"`, Numbered: `"2%03[1]d-01-01"`, Go: "scalar.Date", Import: "scalar", SQLite: "TEXT", Postgres: "DATE", Proto: "string", Zero: `%s.IsZero()`,
 		Samples: [2]string{`scalar.MustDate("2026-02-28")`, `scalar.MustDate("2000-01-01")`},
 		JSON:    [2]string{`"2026-02-28"`, `"2000-01-01"`}, Bad: `"2026-02-30"`, BadProblem: `must be a date such as "2026-03-01"`},
-	{Name: "uuid", Numbered: `"00000000-0000-4000-8000-%012[1]d"`, Go: "scalar.UUID", Import: "scalar", SQLite: "TEXT", Postgres: "UUID", Proto: "string", Zero: `%s.IsZero()`,
+	{Name: "uuid", GoZero: `scalar.UUID{}`, Wrong: `1`, WrongProblem: `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`, Numbered: `"00000000-0000-4000-8000-%012[1]d"`, Go: "scalar.UUID", Import: "scalar", SQLite: "TEXT", Postgres: "UUID", Proto: "string", Zero: `%s.IsZero()`,
 		Samples: [2]string{`scalar.MustUUID("0190f5a4-7b2c-7d3e-8f40-123456789abc")`, `scalar.MustUUID("c0ffee00-0000-4000-8000-00000000beef")`},
 		JSON:    [2]string{`"0190f5a4-7b2c-7d3e-8f40-123456789abc"`, `"c0ffee00-0000-4000-8000-00000000beef"`}, Bad: `"not-a-uuid"`, BadProblem: `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`},
-	{Name: "json", Go: "json.RawMessage", Import: "encoding/json", SQLite: "TEXT", Postgres: "JSONB", Proto: "string", Zero: `len(%s) == 0`,
+	{Name: "json", GoZero: `nil`, Wrong: `[1]`, WrongProblem: `must be a JSON object`, Go: "json.RawMessage", Import: "encoding/json", SQLite: "TEXT", Postgres: "JSONB", Proto: "string", Zero: `len(%s) == 0`,
 		Arg: "scalar.JSONArg(%s)", Dest: "scalar.ScanJSON(&%s)",
 		Samples: [2]string{"json.RawMessage(`{\"cor\":\"azul\",\"tamanhos\":[1,2.5],\"ok\":true}`)", "json.RawMessage(`{\"vazio\":{}}`)"},
 		JSON:    [2]string{`{"cor":"azul","tamanhos":[1,2.5],"ok":true}`, `{"vazio":{}}`}},
-	{Name: "ref", Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64", Zero: `%s == 0`,
+	{Name: "ref", GoZero: `0`, Wrong: `"7"`, WrongProblem: `must be an integer`, Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64", Zero: `%s == 0`,
 		Samples: [2]string{`7`, `7`}, JSON: [2]string{`7`, `7`}},
 }
 

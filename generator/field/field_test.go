@@ -78,7 +78,7 @@ func TestParseErrors(t *testing.T) {
 // templates and the extraction use.
 func TestTypesAreComplete(t *testing.T) {
 	for _, typ := range Types {
-		if typ.Go == "" || typ.SQLite == "" || typ.Postgres == "" || typ.Proto == "" || typ.Samples[0] == "" || typ.JSON[1] == "" {
+		if typ.Go == "" || typ.GoZero == "" || typ.SQLite == "" || typ.Postgres == "" || typ.Proto == "" || typ.Samples[0] == "" || typ.JSON[1] == "" || typ.Wrong == "" {
 			t.Errorf("type %s lacks a column: %+v", typ.Name, typ)
 		}
 		if (typ.Arg == "") != (typ.Dest == "") || (typ.OptionalArg == "") != (typ.OptionalDest == "") {
@@ -86,6 +86,13 @@ func TestTypesAreComplete(t *testing.T) {
 		}
 		if (typ.Bad == "") != (typ.BadProblem == "") {
 			t.Errorf("type %s has a bad value without its problem", typ.Name)
+		}
+		spec := "a:" + typ.Name + ":unique"
+		if typ.Name == "ref" {
+			spec = "a:ref(b):unique"
+		}
+		if _, err := Parse(spec); (err == nil) != (typ.Numbered != "") {
+			t.Errorf("type %s: unique allowed %v, but Numbered values %q", typ.Name, err == nil, typ.Numbered)
 		}
 		if TypeNamed(typ.Name) != typ {
 			t.Errorf("TypeNamed(%s) is another row", typ.Name)
