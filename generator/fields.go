@@ -154,7 +154,7 @@ func newFieldData(f field.Field, dep *moduleDep, legacy bool) fieldData {
 	}
 	if opt {
 		for i := range d.Samples {
-			d.Samples[i] = "ptr(" + d.Samples[i] + ")"
+			d.Samples[i] = "ptr[" + t.Go + "](" + d.Samples[i] + ")"
 		}
 	}
 	d.Wrong, d.WrongProblem = t.Wrong, t.WrongProblem
