@@ -35,6 +35,12 @@ type fieldData struct {
 	// pkg/httpx reports for it ("" when it reports no field).
 	Wrong, WrongProblem string
 	Dep                 *moduleDep // ref: the module referred to
+	// Parse is, for a field a list can be filtered by, the Go expression
+	// parsing the query parameter s into a value and an error; "" when s
+	// is the value (a string).
+	Parse string
+	// QueryJSON are the samples as the text of a query parameter.
+	QueryJSON [2]string
 	// Legacy marks the fields of the default entity whose semantics
 	// predate --fields: a description that may be empty (NOT NULL DEFAULT
 	// ''), and references from --depends-on where 0 means none.
@@ -158,6 +164,15 @@ func newFieldData(f field.Field, dep *moduleDep, legacy bool) fieldData {
 		}
 	}
 	d.Wrong, d.WrongProblem = t.Wrong, t.WrongProblem
+	if f.Filter() && t.Query != "%s" {
+		d.Parse = fmt.Sprintf(t.Query, "s")
+	}
+	for i, j := range d.JSON {
+		d.QueryJSON[i] = j
+		if u, err := strconv.Unquote(j); err == nil && strings.HasPrefix(j, `"`) {
+			d.QueryJSON[i] = u
+		}
+	}
 	return d
 }
 
@@ -200,7 +215,7 @@ func (p *Project) parseFields(name, spec string) ([]field.Field, error) {
 
 // usesScalar reports whether the code of f uses the project's pkg/scalar.
 func (f fieldData) usesScalar() bool {
-	code := []string{f.GoType, f.Arg, f.Dest, f.Normalize, f.Samples[0], f.Samples[1], f.Vary}
+	code := []string{f.GoType, f.Arg, f.Dest, f.Normalize, f.Samples[0], f.Samples[1], f.Vary, f.Parse}
 	for _, c := range f.Checks {
 		code = append(code, c.Cond)
 	}

@@ -114,6 +114,9 @@ func (p *Project) AddModule(opts AddModuleOptions) (*tree.Plan, error) {
 		if f.Ref != "" {
 			data.Refs = append(data.Refs, f)
 		}
+		if f.Filter() {
+			data.Filters = append(data.Filters, f)
+		}
 		data.Unique = data.Unique || f.Unique
 		data.Scalar = data.Scalar || f.usesScalar()
 		if f.Required && data.FirstRequired == nil {
@@ -147,8 +150,10 @@ type moduleData struct {
 	Fields []fieldData
 	Custom bool
 	Refs   []fieldData // the fields referring to other modules' items
-	Unique bool        // some field is unique: the module has ErrConflict
-	Scalar bool        // the fields use pkg/scalar
+	// Filters are the fields List filters by: unique or indexed ones.
+	Filters []fieldData
+	Unique  bool // some field is unique: the module has ErrConflict
+	Scalar  bool // the fields use pkg/scalar
 	// HasMax: some field has a length limit; HasChecks: Validate has rules;
 	// Has: the types of the fields, by name.
 	HasMax, HasChecks, HasOptional bool

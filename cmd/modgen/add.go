@@ -51,6 +51,8 @@ comma-separated list of name:type, with optional modifiers:
   TYPE?       optional: may be null (a pointer in Go); without ?, a string,
               text, time, date, uuid, json or ref must be given
   :unique     no two items share the value (409 Conflict otherwise)
+  :index      an index; GET /NAME?field=value and List filter by equality
+              on unique and indexed fields (not float, time or json)
 
 Running it again with the same flags changes nothing.`,
 		Example: `  modgen add module estoque
@@ -85,7 +87,7 @@ Running it again with the same flags changes nothing.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.DependsOn, "depends-on", nil, "modules this one uses, comma-separated (`a,b`)")
-	cmd.Flags().StringVar(&opts.Fields, "fields", "", "the entity's fields, comma-separated `name:type[?][:unique]` (default: name and description)")
+	cmd.Flags().StringVar(&opts.Fields, "fields", "", "the entity's fields, comma-separated `name:type[?][:unique|:index]` (default: name and description)")
 	cmd.Flags().StringVar(&opts.Entity, "entity", "", "entity type `Name` (default: the module name in the singular, capitalized: pedidos → Pedido)")
 	return cmd
 }

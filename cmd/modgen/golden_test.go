@@ -44,9 +44,9 @@ var scenarios = []scenario{
 }
 
 // everyType is a --fields spec with every field type, optional and
-// required, and both modifiers.
-const everyType = "sku:string(40):unique,descricao:text?,quantidade:int,peso:float?,preco:decimal,desconto:decimal?,ativo:bool," +
-	"publicado_em:time?,lancado_em:time,validade:date,codigo:uuid:unique,atributos:json,extras:json?,estoque_id:ref(estoque),criado_por:string?"
+// required, and every modifier.
+const everyType = "sku:string(40):unique,descricao:text?,quantidade:int,peso:float?,preco:decimal,desconto:decimal?:index,ativo:bool:index," +
+	"publicado_em:time?,lancado_em:time,validade:date,codigo:uuid:unique,atributos:json,extras:json?,estoque_id:ref(estoque):index,criado_por:string?"
 
 // fieldsScenario adds a module with a field of every type, referring to
 // another module.

@@ -9,12 +9,14 @@
 //	fields   = field { "," field }
 //	field    = name ":" type [ "(" length ")" ] [ "?" ] { ":" modifier }
 //	type     = string | text | int | float | decimal | bool | time | date | uuid | json | ref "(" module ")"
-//	modifier = unique
+//	modifier = unique | index
 //
 // name is lower_snake_case ASCII (the JSON name and the column); "?" makes
 // the field optional (nullable, a pointer in Go, null in JSON); a length
 // bounds a string or text field in characters; unique adds a UNIQUE
-// constraint. Spaces around the separators are ignored.
+// constraint, index an index; the list of a module can be filtered by the
+// value of a unique or indexed field (?sku=X). Spaces around the
+// separators are ignored.
 package field
 
 import (
@@ -59,6 +61,10 @@ type Type struct {
 	// Numbered is, for the types a unique field can have, a JSON value
 	// distinct for every positive integer: a format of %[1]d.
 	Numbered string
+	// Query parses the text s of a query parameter into a value of Go,
+	// returning it and an error: a format of s; "%s" for a string, which
+	// needs no parsing; "" for the types a list is not filtered by.
+	Query string
 	// GoZero is the zero value of Go.
 	GoZero string
 	// Wrong is a JSON value of another JSON type, and the problem pkg/httpx
@@ -72,35 +78,35 @@ type Type struct {
 
 // Types is the table of field types, in the order the help lists them.
 var Types = []*Type{
-	{Name: "string", GoZero: `""`, Wrong: `1`, WrongProblem: `must be a string`, Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
+	{Name: "string", Query: `%s`, GoZero: `""`, Wrong: `1`, WrongProblem: `must be a string`, Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
 		Samples: [2]string{`"água ☕ 1"`, `"Ünïcødé 2"`}, JSON: [2]string{`"água ☕ 1"`, `"Ünïcødé 2"`}},
-	{Name: "text", GoZero: `""`, Wrong: `1`, WrongProblem: `must be a string`, Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
+	{Name: "text", Query: `%s`, GoZero: `""`, Wrong: `1`, WrongProblem: `must be a string`, Numbered: `"u%[1]d"`, Go: "string", SQLite: "TEXT", Postgres: "TEXT", Proto: "string", Text: true, Zero: `%s == ""`,
 		Samples: [2]string{`"linha 1\nlinha 2 ✓"`, `"outro texto"`}, JSON: [2]string{`"linha 1\nlinha 2 ✓"`, `"outro texto"`}},
-	{Name: "int", GoZero: `0`, Wrong: `"7"`, WrongProblem: `must be an integer`, Numbered: `%[1]d`, Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64",
+	{Name: "int", Query: `strconv.ParseInt(%s, 10, 64)`, GoZero: `0`, Wrong: `"7"`, WrongProblem: `must be an integer`, Numbered: `%[1]d`, Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64",
 		Samples: [2]string{`-9007199254740993`, `42`}, JSON: [2]string{`-9007199254740993`, `42`}},
 	{Name: "float", GoZero: `0`, Wrong: `"x"`, WrongProblem: `must be a number`, Go: "float64", SQLite: "REAL", Postgres: "DOUBLE PRECISION", Proto: "double",
 		Samples: [2]string{`0.1`, `-2.5e10`}, JSON: [2]string{`0.1`, `-25000000000`}},
-	{Name: "decimal", GoZero: `scalar.Decimal{}`, Wrong: `true`, WrongProblem: `must be a decimal number such as "12.50"`, Numbered: `"%[1]d.5"`, Go: "scalar.Decimal", Import: "scalar", SQLite: "TEXT", Postgres: "NUMERIC", Proto: "string",
+	{Name: "decimal", Query: `scalar.ParseDecimal(%s)`, GoZero: `scalar.Decimal{}`, Wrong: `true`, WrongProblem: `must be a decimal number such as "12.50"`, Numbered: `"%[1]d.5"`, Go: "scalar.Decimal", Import: "scalar", SQLite: "TEXT", Postgres: "NUMERIC", Proto: "string",
 		Samples: [2]string{`scalar.MustDecimal("12345678901234567890.123456789")`, `scalar.MustDecimal("-0.3")`},
 		JSON:    [2]string{`"12345678901234567890.123456789"`, `"-0.3"`}, Bad: `"1,5"`, BadProblem: `must be a decimal number such as "12.50"`},
-	{Name: "bool", GoZero: `false`, Wrong: `"yes"`, WrongProblem: `must be true or false`, Go: "bool", SQLite: "INTEGER", Postgres: "BOOLEAN", Proto: "bool",
+	{Name: "bool", Query: `strconv.ParseBool(%s)`, GoZero: `false`, Wrong: `"yes"`, WrongProblem: `must be true or false`, Go: "bool", SQLite: "INTEGER", Postgres: "BOOLEAN", Proto: "bool",
 		Samples: [2]string{`true`, `false`}, JSON: [2]string{`true`, `false`}},
 	{Name: "time", GoZero: `time.Time{}`, Wrong: `1`, WrongProblem: ``, Numbered: `"2026-01-01T00:00:00.%09[1]dZ"`, Go: "time.Time", Import: "time", SQLite: "TEXT", Postgres: "TIMESTAMPTZ", Proto: "google.protobuf.Timestamp", Zero: `%s.IsZero()`,
 		Arg: "database.FormatTime(%s)", Dest: "database.ScanTime(&%s)", OptionalArg: "scalar.FormatOptionalTime(%s)", OptionalDest: "scalar.ScanOptionalTime(&%s)",
 		Samples: [2]string{`time.Date(2026, 3, 1, 12, 30, 45, 123456789, time.UTC)`, `time.Date(1999, 12, 31, 23, 59, 59, 1, time.UTC)`},
 		JSON:    [2]string{`"2026-03-01T12:30:45.123456789Z"`, `"1999-12-31T23:59:59.000000001Z"`}},
-	{Name: "date", GoZero: `scalar.Date{}`, Wrong: `1`, WrongProblem: `must be a date such as "2026-03-01"`, Numbered: `"2%03[1]d-01-01"`, Go: "scalar.Date", Import: "scalar", SQLite: "TEXT", Postgres: "DATE", Proto: "string", Zero: `%s.IsZero()`,
+	{Name: "date", Query: `scalar.ParseDate(%s)`, GoZero: `scalar.Date{}`, Wrong: `1`, WrongProblem: `must be a date such as "2026-03-01"`, Numbered: `"2%03[1]d-01-01"`, Go: "scalar.Date", Import: "scalar", SQLite: "TEXT", Postgres: "DATE", Proto: "string", Zero: `%s.IsZero()`,
 		Samples: [2]string{`scalar.MustDate("2026-02-28")`, `scalar.MustDate("2000-01-01")`},
 		JSON:    [2]string{`"2026-02-28"`, `"2000-01-01"`}, Bad: `"2026-02-30"`, BadProblem: `must be a date such as "2026-03-01"`},
-	{Name: "uuid", GoZero: `scalar.UUID{}`, Wrong: `1`, WrongProblem: `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`, Numbered: `"00000000-0000-4000-8000-%012[1]d"`, Go: "scalar.UUID", Import: "scalar", SQLite: "TEXT", Postgres: "UUID", Proto: "string", Zero: `%s.IsZero()`,
+	{Name: "uuid", Query: `scalar.ParseUUID(%s)`, GoZero: `scalar.UUID{}`, Wrong: `1`, WrongProblem: `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`, Numbered: `"00000000-0000-4000-8000-%012[1]d"`, Go: "scalar.UUID", Import: "scalar", SQLite: "TEXT", Postgres: "UUID", Proto: "string", Zero: `%s.IsZero()`,
 		Samples: [2]string{`scalar.MustUUID("0190f5a4-7b2c-7d3e-8f40-123456789abc")`, `scalar.MustUUID("c0ffee00-0000-4000-8000-00000000beef")`},
 		JSON:    [2]string{`"0190f5a4-7b2c-7d3e-8f40-123456789abc"`, `"c0ffee00-0000-4000-8000-00000000beef"`}, Bad: `"not-a-uuid"`, BadProblem: `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`},
 	{Name: "json", GoZero: `nil`, Wrong: `[1]`, WrongProblem: `must be a JSON object`, Go: "json.RawMessage", Import: "encoding/json", SQLite: "TEXT", Postgres: "JSONB", Proto: "string", Zero: `len(%s) == 0`,
 		Arg: "scalar.JSONArg(%s)", Dest: "scalar.ScanJSON(&%s)",
 		Samples: [2]string{"json.RawMessage(`{\"cor\":\"azul\",\"tamanhos\":[1,2.5],\"ok\":true}`)", "json.RawMessage(`{\"vazio\":{}}`)"},
 		JSON:    [2]string{`{"cor":"azul","tamanhos":[1,2.5],"ok":true}`, `{"vazio":{}}`}},
-	{Name: "ref", GoZero: `0`, Wrong: `"7"`, WrongProblem: `must be an integer`, Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64", Zero: `%s == 0`,
-		Samples: [2]string{`7`, `7`}, JSON: [2]string{`7`, `7`}},
+	{Name: "ref", Query: `strconv.ParseInt(%s, 10, 64)`, GoZero: `0`, Wrong: `"7"`, WrongProblem: `must be an integer`, Go: "int64", SQLite: "INTEGER", Postgres: "BIGINT", Proto: "int64", Zero: `%s == 0`,
+		Samples: [2]string{`7`, `8`}, JSON: [2]string{`7`, `8`}}, // items of the tests' fakes
 }
 
 // TypeNamed returns the row of a type name, or nil.
@@ -119,6 +125,7 @@ type Field struct {
 	Type     *Type
 	Optional bool   // nullable: a pointer in Go (json: a nil RawMessage), null in JSON
 	Unique   bool   // UNIQUE in the database: a second item with the value is a conflict
+	Index    bool   // indexed, without UNIQUE
 	MaxLen   int    // text types: the maximum length in characters, 0 for none
 	Ref      string // ref: the module whose entity the field refers to
 }
@@ -209,17 +216,29 @@ func parseField(item string) (Field, error) {
 	for _, m := range parts[2:] {
 		switch m {
 		case "unique":
-			if f.Unique {
+			switch {
+			case f.Unique:
 				return f, fmt.Errorf("--fields: field %q: unique is given twice; keep one", f.Name)
-			}
-			if f.Type.Name == "json" || f.Type.Name == "bool" || f.Type.Name == "float" || f.Type.Name == "ref" {
+			case f.Index:
+				return f, fmt.Errorf("--fields: field %q: a unique field is indexed already; drop :index", f.Name)
+			case f.Type.Numbered == "":
 				return f, fmt.Errorf("--fields: field %q: a %s field cannot be unique; drop :unique", f.Name, f.Type.Name)
 			}
 			f.Unique = true
+		case "index":
+			switch {
+			case f.Index:
+				return f, fmt.Errorf("--fields: field %q: index is given twice; keep one", f.Name)
+			case f.Unique:
+				return f, fmt.Errorf("--fields: field %q: a unique field is indexed already; drop :index", f.Name)
+			case f.Type.Query == "":
+				return f, fmt.Errorf("--fields: field %q: a %s field cannot be indexed for filtering; drop :index", f.Name, f.Type.Name)
+			}
+			f.Index = true
 		case "":
 			return f, fmt.Errorf("--fields: field %q: an empty modifier; write %q", f.Name, f.Name+":"+parts[1]+":unique")
 		default:
-			return f, fmt.Errorf("--fields: field %q: unknown modifier %q; the only modifier is unique (optional is a ? after the type: %q)", f.Name, m, f.Name+":"+f.Type.Name+"?")
+			return f, fmt.Errorf("--fields: field %q: unknown modifier %q; use unique or index (optional is a ? after the type: %q)", f.Name, m, f.Name+":"+f.Type.Name+"?")
 		}
 	}
 	return f, nil
@@ -340,6 +359,10 @@ func (f Field) GoType() string {
 	return f.Type.Go
 }
 
+// Filter reports whether a list can be filtered by the field: it is
+// indexed (unique or index) and its type can be a query parameter.
+func (f Field) Filter() bool { return (f.Unique || f.Index) && f.Type.Query != "" }
+
 // Required reports whether the field must be given: a required field whose
 // type has a zero that means "absent".
 func (f Field) Required() bool { return !f.Optional && f.Type.Zero != "" }
@@ -359,6 +382,9 @@ func (f Field) String() string {
 	}
 	if f.Unique {
 		s += ":unique"
+	}
+	if f.Index {
+		s += ":index"
 	}
 	return s
 }

@@ -6,7 +6,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	fields, err := Parse(" sku:string(40):unique , nota:text?, preco:decimal, estoque_id:ref(estoque)?, meta:json?, nome:string")
+	fields, err := Parse(" sku:string(40):unique , nota:text?, preco:decimal, estoque_id:ref(estoque)?:index, meta:json?, nome:string")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,8 +33,11 @@ func TestParse(t *testing.T) {
 			t.Errorf("field %d = %+v (%s %s); want %+v", i, f, f.GoName(), f.GoType(), w)
 		}
 	}
-	if got := Format(fields); got != "sku:string(40):unique,nota:text?,preco:decimal,estoque_id:ref(estoque)?,meta:json?,nome:string" {
+	if got := Format(fields); got != "sku:string(40):unique,nota:text?,preco:decimal,estoque_id:ref(estoque)?:index,meta:json?,nome:string" {
 		t.Errorf("Format = %s", got)
+	}
+	if !fields[0].Filter() || !fields[3].Filter() || fields[2].Filter() {
+		t.Error("Filter: want the unique and the indexed fields")
 	}
 	if refs := Refs(fields); len(refs) != 1 || refs[0] != "estoque" {
 		t.Errorf("Refs = %v", refs)
@@ -61,6 +64,9 @@ func TestParseErrors(t *testing.T) {
 		"a:date(3)":                      "takes no argument",
 		"a:int:unique:unique":            "unique is given twice",
 		"a:json:unique":                  "cannot be unique",
+		"a:time:index":                   "cannot be indexed",
+		"a:int:index:index":              "index is given twice",
+		"a:int:index:unique":             "indexed already",
 		"a:ref(b):unique":                "cannot be unique",
 		"a:int:":                         "an empty modifier",
 		"a":                              "has no type",
