@@ -87,7 +87,7 @@ func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 			port++
 		}
 	}
-	x, err := extract.Extract(extract.Config{Root: p.Root, ModulePath: p.Manifest.Module, Module: name, Port: port})
+	x, err := extract.Extract(extract.Config{Root: p.Root, ModulePath: p.Manifest.Module, Module: name, Port: port, Fields: mod.Fields})
 	if err != nil {
 		return nil, err
 	}

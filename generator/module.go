@@ -3,13 +3,14 @@ package generator
 import (
 	"errors"
 	"fmt"
-	"github.com/modgen-dev/modgen/generator/tree"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/modgen-dev/modgen/generator/field"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/modgen-dev/modgen/templates"
 )
 
@@ -18,6 +19,9 @@ type AddModuleOptions struct {
 	Name      string
 	DependsOn []string
 	Entity    string // defaults to the module name in the singular, exported
+	// Fields is the --fields spec of the entity (see package field); empty
+	// for the default Name and Description.
+	Fields string
 }
 
 // AddModule plans a new module in the project and records it in the
@@ -36,7 +40,11 @@ func (p *Project) AddModule(opts AddModuleOptions) (*tree.Plan, error) {
 	if err := tree.ValidateEntity(opts.Entity); err != nil {
 		return nil, err
 	}
-	deps := slices.Clone(opts.DependsOn)
+	fields, err := p.parseFields(opts.Name, opts.Fields)
+	if err != nil {
+		return nil, err
+	}
+	deps := append(slices.Clone(opts.DependsOn), field.Refs(fields)...)
 	slices.Sort(deps)
 	deps = slices.Compact(deps)
 	for _, d := range deps {
@@ -59,10 +67,19 @@ func (p *Project) AddModule(opts AddModuleOptions) (*tree.Plan, error) {
 		return nil, fmt.Errorf("depending on %s would close a cycle: %s; a module cannot depend on a module that depends on it", strings.Join(deps, ","), strings.Join(cycle, " → "))
 	}
 	next := p.Manifest.Clone()
+	specs := make([]string, len(fields))
+	for i, f := range fields {
+		specs[i] = f.String()
+	}
 	if existing := p.Manifest.Find(opts.Name); existing != nil {
-		if !slices.Equal(existing.DependsOn, deps) || existing.Entity != opts.Entity {
-			return nil, fmt.Errorf("module %q already exists (entity %s, depends on [%s]); modgen does not change an existing module: edit internal/%s and modgen.yaml by hand",
-				opts.Name, existing.Entity, strings.Join(existing.DependsOn, ","), opts.Name)
+		recorded, _ := field.Parse(strings.Join(existing.Fields, ",")) // the manifest was validated
+		if !slices.Equal(existing.DependsOn, deps) || existing.Entity != opts.Entity || field.Format(recorded) != field.Format(fields) {
+			withFields := ""
+			if len(recorded) > 0 {
+				withFields = ", fields " + field.Format(recorded)
+			}
+			return nil, fmt.Errorf("module %q already exists (entity %s, depends on [%s]%s); modgen does not change an existing module: edit internal/%s and modgen.yaml by hand",
+				opts.Name, existing.Entity, strings.Join(existing.DependsOn, ","), withFields, opts.Name)
 		}
 	} else {
 		dir := filepath.Join(p.Root, "internal", opts.Name)
@@ -71,19 +88,51 @@ func (p *Project) AddModule(opts AddModuleOptions) (*tree.Plan, error) {
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
-		next.Modules = append(next.Modules, tree.Module{Name: opts.Name, Entity: opts.Entity, DependsOn: deps})
+		next.Modules = append(next.Modules, tree.Module{Name: opts.Name, Entity: opts.Entity, DependsOn: deps, Fields: specs})
 	}
-	data := moduleData{Project: p.Manifest.Module, Pkg: opts.Name, Entity: opts.Entity, Table: opts.Name + "_items"}
+	data := moduleData{Project: p.Manifest.Module, Pkg: opts.Name, Entity: opts.Entity, Table: opts.Name + "_items", Custom: len(fields) > 0}
 	for _, d := range deps {
 		dm := p.Manifest.Find(d)
 		data.Deps = append(data.Deps, moduleDep{
-			Name: d, Entity: dm.Entity, Field: tree.Exported(d), Iface: tree.Exported(d) + "Service",
-			RefField: tree.Exported(d) + "ID", RefJSON: d + "_id",
+			Name: d, Entity: dm.Entity, Field: tree.Exported(d), Iface: tree.Exported(d) + "Service", HasName: len(dm.Fields) == 0,
 		})
+	}
+	if data.Custom {
+		data.Fields = fieldsData(fields, data.Deps)
+	} else {
+		data.Fields = defaultFields(data.Deps)
+	}
+	data.Has = map[string]bool{}
+	for _, t := range field.Types {
+		data.Has[t.Name] = false
+	}
+	for _, f := range data.Fields {
+		data.Has[f.Type.Name] = true
+		data.HasMax = data.HasMax || f.MaxConst != ""
+		data.HasChecks = data.HasChecks || len(f.Checks) > 0
+		data.HasOptional = data.HasOptional || f.Optional
+		if f.Ref != "" {
+			data.Refs = append(data.Refs, f)
+		}
+		if f.Filter() {
+			data.Filters = append(data.Filters, f)
+		}
+		data.Unique = data.Unique || f.Unique
+		data.Scalar = data.Scalar || f.usesScalar()
+		if f.Required && data.FirstRequired == nil {
+			data.FirstRequired = &f
+		}
 	}
 	files, err := tree.RenderTree(templates.FS, "module", data, func(rel string) string { return "internal/" + opts.Name + "/" + rel })
 	if err != nil {
 		return nil, err
+	}
+	if data.Scalar {
+		support, err := tree.RenderTree(templates.FS, "fields", data, nil)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, support...)
 	}
 	return &tree.Plan{Files: files, Manifest: next}, nil
 }
@@ -95,16 +144,32 @@ type moduleData struct {
 	Entity  string
 	Table   string
 	Deps    []moduleDep
+	// Fields are the entity's fields besides ID, CreatedAt and UpdatedAt;
+	// Custom says they come from --fields rather than being the default
+	// Name, Description and references.
+	Fields []fieldData
+	Custom bool
+	Refs   []fieldData // the fields referring to other modules' items
+	// Filters are the fields List filters by: unique or indexed ones.
+	Filters []fieldData
+	Unique  bool // some field is unique: the module has ErrConflict
+	Scalar  bool // the fields use pkg/scalar
+	// HasMax: some field has a length limit; HasChecks: Validate has rules;
+	// Has: the types of the fields, by name.
+	HasMax, HasChecks, HasOptional bool
+	Has                            map[string]bool
+	// FirstRequired is the first field that must be given, or nil.
+	FirstRequired *fieldData
 }
 
 // moduleDep is one dependency of a module, with the names generated for it.
 type moduleDep struct {
-	Name     string // the module depended on
-	Entity   string // its entity type
-	Field    string // field of Deps holding it
-	Iface    string // consumer-side interface declared by the dependent module
-	RefField string // field of the entity referring to an item of it
-	RefJSON  string // JSON name and column of RefField
+	Name   string // the module depended on
+	Entity string // its entity type
+	Field  string // field of Deps holding it
+	Iface  string // consumer-side interface declared by the dependent module
+	// HasName: its entity is the default one, with a Name.
+	HasName bool
 }
 
 // defaultEntity names the entity of module name: the name in the singular,

@@ -32,10 +32,33 @@ repository with embedded migrations, a domain package and tests. With
 --depends-on, the module declares interfaces for what it uses of those modules
 (deps.go) and receives their implementations from the wiring.
 
+The entity has the fields given by --fields (by default a name and a
+description), plus id, created_at and updated_at. --fields is a
+comma-separated list of name:type, with optional modifiers:
+
+  name        lower_snake_case: the JSON name and the column (not a Go or SQL
+              keyword, nor id, created_at or updated_at)
+  string      text, trimmed, at most 200 characters; string(N): at most N
+  text        text, trimmed, no limit; text(N): at most N characters
+  int         int64                  float    float64
+  decimal     exact decimal (scalar.Decimal): "12.50" in JSON, no rounding
+  bool        true or false          time     time.Time, nanoseconds, UTC
+  date        a calendar date (scalar.Date): "2026-03-01"
+  uuid        scalar.UUID: "0190f5a4-7b2c-7d3e-8f40-123456789abc"
+  json        a JSON object (json.RawMessage), stored as given, compacted
+  ref(MODULE) the id of an item of MODULE (int64), checked to exist;
+              implies --depends-on MODULE
+  TYPE?       optional: may be null (a pointer in Go); without ?, a string,
+              text, time, date, uuid, json or ref must be given
+  :unique     no two items share the value (409 Conflict otherwise)
+  :index      an index; GET /NAME?field=value and List filter by equality
+              on unique and indexed fields (not float, time or json)
+
 Running it again with the same flags changes nothing.`,
 		Example: `  modgen add module estoque
   modgen add module pedidos --depends-on estoque,notificacoes
-  modgen add module catalogo --entity Produto`,
+  modgen add module catalogo --entity Produto
+  modgen add module produtos --fields "sku:string(40):unique,quantidade:int,preco:decimal,ativo:bool,validade:date?,estoque_id:ref(estoque)"`,
 		Args: args(1, "the module NAME"),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			opts.Name = a[0]
@@ -64,6 +87,7 @@ Running it again with the same flags changes nothing.`,
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.DependsOn, "depends-on", nil, "modules this one uses, comma-separated (`a,b`)")
+	cmd.Flags().StringVar(&opts.Fields, "fields", "", "the entity's fields, comma-separated `name:type[?][:unique|:index]` (default: name and description)")
 	cmd.Flags().StringVar(&opts.Entity, "entity", "", "entity type `Name` (default: the module name in the singular, capitalized: pedidos → Pedido)")
 	return cmd
 }

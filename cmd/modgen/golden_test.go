@@ -44,6 +44,23 @@ var scenarios = []scenario{
 		[]string{"-C", "loja", "extract", "module", "estoque"},
 		[]string{"-C", "loja", "extract", "module", "notificacoes"},
 		[]string{"-C", "loja", "extract", "module", "pedidos"}), nil},
+	{"fields", "loja", fieldsScenario, nil},
+	{"extract_fields", "loja", append(fieldsScenario[:len(fieldsScenario):len(fieldsScenario)],
+		[]string{"-C", "loja", "extract", "module", "estoque"},
+		[]string{"-C", "loja", "extract", "module", "produtos"}), nil},
+}
+
+// everyType is a --fields spec with every field type, optional and
+// required, and every modifier.
+const everyType = "sku:string(40):unique,descricao:text?,quantidade:int,peso:float?,preco:decimal,desconto:decimal?:index,ativo:bool:index," +
+	"publicado_em:time?,lancado_em:time,validade:date,codigo:uuid:unique,atributos:json,extras:json?,estoque_id:ref(estoque):index,criado_por:string?"
+
+// fieldsScenario adds a module with a field of every type, referring to
+// another module.
+var fieldsScenario = [][]string{
+	{"new", "project", "loja", "--module", "github.com/acme/loja"},
+	{"-C", "loja", "add", "module", "estoque"},
+	{"-C", "loja", "add", "module", "produtos", "--fields", everyType},
 }
 
 // seed is the scenario of the seed article: pedidos uses estoque and

@@ -15,7 +15,11 @@ func (c *contract) serverPkg() string   { return c.cfg.ModulePath + "/pkg/server
 
 // grpcxPkg and contractPkg are the project's shared gRPC and contract test
 // packages, written with every extraction.
-func (c *contract) grpcxPkg() string    { return c.cfg.ModulePath + "/pkg/grpcx" }
+func (c *contract) grpcxPkg() string { return c.cfg.ModulePath + "/pkg/grpcx" }
+
+// scalarPkg is the project's package of field value types (Decimal, Date,
+// UUID), written by `modgen add module --fields`.
+func (c *contract) scalarPkg() string   { return c.cfg.ModulePath + "/pkg/scalar" }
 func (c *contract) contractPkg() string { return c.cfg.ModulePath + "/pkg/contract" }
 
 // generatedNames are the lower-case identifiers the generated code
@@ -67,6 +71,7 @@ func (c *contract) importNames(f *jen.File) {
 	f.ImportName(c.contractPkg(), "contract")
 	f.ImportName(c.cfg.ModulePath+"/pkg/database", "database")
 	f.ImportName(c.cfg.ModulePath+"/pkg/eventbus", "eventbus")
+	f.ImportName(c.scalarPkg(), "scalar")
 }
 
 // sentinelCode is the gRPC code a sentinel error travels as, by its name.

@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"go/types"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"github.com/modgen-dev/modgen/generator/tree"
@@ -47,6 +48,9 @@ func contractTest(c *contract) *jen.File {
 	f.PackageComment("pass and observe the same. A recording fake checks that every method's")
 	f.PackageComment("arguments, results and errors cross the wire unchanged.")
 	g.helpers()
+	if g.withStubs() {
+		g.stubs()
+	}
 	if g.crud {
 		g.crudContract()
 	}
@@ -54,6 +58,13 @@ func contractTest(c *contract) *jen.File {
 	g.roundTrip()
 	g.wireTests()
 	return f
+}
+
+// withStubs reports whether the local implementation gets stubs of its
+// dependencies: when the CRUD contract's inputs (of a module with
+// --fields) may refer to their items.
+func (g *testGen) withStubs() bool {
+	return g.crud && g.c.crud.fields != nil && len(g.c.module.stubs) > 0
 }
 
 // helpers writes serve, and openLocal when the local implementation can be built.
@@ -69,10 +80,15 @@ func (g *testGen) helpers() {
 			jen.If(jen.Err().Op("!=").Nil()).Block(g.fatal(jen.Err())),
 			jen.Id("t").Dot("Cleanup").Call(jen.Func().Params().Block(jen.Id("db").Dot("Close").Call())),
 			jen.If(jen.Err().Op(":=").Qual(c.cfg.ModulePath+"/pkg/database", "Migrate").Call(jen.Id("ctx"), jen.Id("db"), g.mod("Migrations")), jen.Err().Op("!=").Nil()).Block(g.fatal(jen.Err())),
-			jen.Return(g.mod("New").Call(g.mod("Deps").Values(jen.Dict{
-				jen.Id("DB"):  jen.Id("db"),
-				jen.Id("Bus"): jen.Qual(c.cfg.ModulePath+"/pkg/eventbus", "New").Call(),
-			})).Dot("API").Call()),
+			jen.Return(g.mod("New").Call(g.mod("Deps").Values(jen.DictFunc(func(d jen.Dict) {
+				d[jen.Id("DB")] = jen.Id("db")
+				d[jen.Id("Bus")] = jen.Qual(c.cfg.ModulePath+"/pkg/eventbus", "New").Call()
+				if g.withStubs() {
+					for _, st := range c.module.stubs {
+						d[jen.Id(st.field)] = jen.Id(unexported(st.field) + "Stub").Values()
+					}
+				}
+			}))).Dot("API").Call()),
 		)
 		f.Line()
 	}
@@ -101,12 +117,17 @@ func (g *testGen) crudContract() {
 		}
 		return jen.Nil()
 	}
+	var inputFunc jen.Code = jen.Func().Params(jen.Id("name").String()).Add(input.Clone()).Block(
+		jen.Return(input.Clone().Values(jen.Dict{jen.Id("Name"): jen.Id("name")})))
+	if cr.fields != nil {
+		g.inputFunc()
+		inputFunc = jen.Id("input")
+	}
 	f.Commentf("crud tells the CRUD contract about the %s module's types.", c.pkgName)
 	f.Var().Id("crud").Op("=").Qual(c.contractPkg(), "CRUD").Types(entity.Clone(), input.Clone(), page.Clone(), params.Clone()).Values(jen.Dict{
-		jen.Id("Input"): jen.Func().Params(jen.Id("name").String()).Add(input.Clone()).Block(
-			jen.Return(input.Clone().Values(jen.Dict{jen.Id("Name"): jen.Id("name")}))),
+		jen.Id("Input"): inputFunc,
 		jen.Id("Entity"): jen.Func().Params(jen.Id("e").Add(entity.Clone())).Params(jen.Int64(), jen.String()).Block(
-			jen.Return(jen.Id("e").Dot("ID"), jen.Id("e").Dot("Name"))),
+			jen.Return(jen.Id("e").Dot("ID"), jen.Id("e").Dot(cr.label))),
 		jen.Id("Page"): jen.Func().Params(jen.Id("p").Add(page.Clone())).Params(jen.Index().Add(entity.Clone()), jen.String()).Block(
 			jen.Return(jen.Id("p").Dot("Items"), jen.Id("p").Dot("NextCursor"))),
 		jen.Id("Params"): jen.Func().Params(jen.Id("limit").Int(), jen.Id("cursor").String()).Add(params.Clone()).Block(
@@ -140,6 +161,129 @@ func (g *testGen) crudContract() {
 		jen.Qual(c.contractPkg(), "BenchmarkGet").Call(jen.Id("b"), jen.Id("serve").Call(jen.Id("b"), jen.Id("openLocal").Call(jen.Id("b"))), jen.Id("crud")),
 	)
 	f.Line()
+}
+
+// inputFunc writes input, which builds a valid input of a module with
+// --fields from the samples of its fields' types.
+func (g *testGen) inputFunc() {
+	c, f, cr := g.c, g.f, g.c.crud
+	var sample, numbered []string
+	for _, fl := range cr.fields {
+		_, j := fl.Sample(0)
+		sample = append(sample, fmt.Sprintf("%q:%s", fl.Name, j))
+		if fl.Unique && fl.GoName() != cr.label {
+			numbered = append(numbered, fmt.Sprintf("%q:%s", fl.Name, fl.Type.Numbered))
+		}
+	}
+	unmarshal := func(data jen.Code) jen.Code {
+		return jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(data, jen.Op("&").Id("in")), jen.Err().Op("!=").Nil()).Block(
+			jen.Panic(jen.Err()))
+	}
+	body := []jen.Code{
+		jen.Var().Id("in").Add(g.mod(cr.input)),
+		unmarshal(jen.Index().Byte().Call(jen.Id("sampleInput"))),
+	}
+	if len(numbered) > 0 {
+		body = append(body, unmarshal(jen.Index().Byte().Call(jen.Qual("fmt", "Sprintf").Call(rawLit("{"+strings.Join(numbered, ",")+"}"), jen.Id("inputs").Dot("Add").Call(jen.Lit(1))))))
+	}
+	body = append(body, jen.Id("in").Dot(cr.label).Op("=").Id("name"), jen.Return(jen.Id("in")))
+	f.Comment("sampleInput has a valid value in every field.")
+	f.Const().Id("sampleInput").Op("=").Add(rawLit("{" + strings.Join(sample, ",") + "}"))
+	f.Line()
+	if len(numbered) > 0 {
+		f.Comment("inputs numbers the inputs: their unique fields must differ.")
+		f.Var().Id("inputs").Qual("sync/atomic", "Int64")
+		f.Line()
+	}
+	f.Commentf("input is a valid %s.%s whose %s is name: sampleInput, with", c.pkgName, cr.input, cr.label)
+	f.Comment("numbered values in the unique fields.")
+	f.Func().Id("input").Params(jen.Id("name").String()).Add(g.mod(cr.input)).Block(body...)
+	f.Line()
+}
+
+// rawLit is s as a raw string literal, readable JSON, when s has no
+// backquote.
+func rawLit(s string) jen.Code {
+	if strings.Contains(s, "`") {
+		return jen.Lit(s)
+	}
+	return jen.Op("`" + s + "`")
+}
+
+// stubs writes, for each dependency of the module that the local
+// implementation needs, a stub for which every item exists.
+func (g *testGen) stubs() {
+	c, f := g.c, g.f
+	for _, st := range c.module.stubs {
+		iface := st.iface.Underlying().(*types.Interface)
+		name := unexported(st.field) + "Stub"
+		for i := 0; i < iface.NumMethods(); i++ {
+			sig := iface.Method(i).Type().(*types.Signature)
+			for _, tuple := range []*types.Tuple{sig.Params(), sig.Results()} {
+				for j := 0; j < tuple.Len(); j++ {
+					if n, ok := tuple.At(j).Type().(*types.Named); ok && n.Obj().Pkg() != nil {
+						f.ImportName(n.Obj().Pkg().Path(), n.Obj().Pkg().Name())
+					}
+				}
+			}
+		}
+		f.Commentf("%s stands in for %s: every item exists, every call succeeds.", name, types.TypeString(st.iface, func(p *types.Package) string { return p.Name() }))
+		f.Type().Id(name).Struct()
+		f.Line()
+		for i := 0; i < iface.NumMethods(); i++ {
+			m := iface.Method(i)
+			sig := m.Type().(*types.Signature)
+			var params, results, zeros []jen.Code
+			for j := 0; j < sig.Params().Len(); j++ {
+				params = append(params, jen.Id("_").Add(jenType(sig.Params().At(j).Type())))
+			}
+			for j := 0; j < sig.Results().Len(); j++ {
+				t := sig.Results().At(j).Type()
+				results = append(results, jenType(t))
+				zeros = append(zeros, jenZero(t))
+			}
+			f.Func().Params(jen.Id(name)).Id(m.Name()).Params(params...).Params(results...).Block(jen.Return(zeros...))
+			f.Line()
+		}
+	}
+}
+
+// jenType is the Go type t, qualified.
+func jenType(t types.Type) jen.Code {
+	switch t := t.(type) {
+	case *types.Named:
+		if t.Obj().Pkg() == nil {
+			return jen.Id(t.Obj().Name()) // error
+		}
+		return jen.Qual(t.Obj().Pkg().Path(), t.Obj().Name())
+	case *types.Alias:
+		return jenType(types.Unalias(t))
+	case *types.Pointer:
+		return jen.Op("*").Add(jenType(t.Elem()))
+	case *types.Slice:
+		return jen.Index().Add(jenType(t.Elem()))
+	case *types.Map:
+		return jen.Map(jenType(t.Key())).Add(jenType(t.Elem()))
+	}
+	return jen.Id(t.String())
+}
+
+// jenZero is the zero value of t.
+func jenZero(t types.Type) jen.Code {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return jen.False()
+		case u.Info()&types.IsString != 0:
+			return jen.Lit("")
+		case u.Info()&types.IsNumeric != 0:
+			return jen.Lit(0)
+		}
+	case *types.Struct:
+		return jenType(t).(*jen.Statement).Values()
+	}
+	return jen.Nil()
 }
 
 // validationType is the module's validation error type.

@@ -129,6 +129,9 @@ func (cv *converter) messageFromPB(m *message) string {
 		var assigns []jen.Code
 		for _, f := range m.fields {
 			getter := jen.Id("in").Dot("Get" + cv.pb.field(m.name, f.protoName)).Call()
+			if f.typ.kind == kPointer && optionalField(f.typ) {
+				getter = jen.Id("in").Dot(cv.pb.field(m.name, f.protoName)) // the getter would drop the absence
+			}
 			if cv.fallible(f.typ) {
 				needErr = true
 			}
@@ -154,9 +157,18 @@ func (cv *converter) pointerToPB(t *typ) string {
 	}
 	cv.todo = append(cv.todo, func() {
 		cv.f.Commentf("%s converts %s; nil stays nil.", name, types.TypeString(t.goTyp, cv.qualifier))
+		var body []jen.Code
+		switch t.elem.kind {
+		case kMessage, kTime, kDuration: // converted to a pointer
+			body = []jen.Code{jen.Return(cv.elemToPB(t.elem, jen.Op("*").Id("in")))}
+		default: // an optional field: a pointer to the converted value
+			body = []jen.Code{
+				jen.Id("out").Op(":=").Add(cv.toPB(t.elem, jen.Op("*").Id("in"))),
+				jen.Return(jen.Op("&").Id("out")),
+			}
+		}
 		cv.f.Func().Id(name).Params(jen.Id("in").Add(goType(t))).Add(cv.pbType(t)).Block(
-			jen.If(jen.Id("in").Op("==").Nil()).Block(jen.Return(jen.Nil())),
-			jen.Return(cv.toPB(t.elem, jen.Op("*").Id("in"))),
+			append([]jen.Code{jen.If(jen.Id("in").Op("==").Nil()).Block(jen.Return(jen.Nil()))}, body...)...,
 		)
 		cv.f.Line()
 	})
@@ -169,13 +181,24 @@ func (cv *converter) pointerFromPB(t *typ) string {
 		return name
 	}
 	cv.todo = append(cv.todo, func() {
-		expr, _ := cv.fromPB(t.elem, jen.Id("in"))
-		cv.f.Commentf("%s converts to %s; nil stays nil.", name, types.TypeString(t.goTyp, cv.qualifier))
-		cv.f.Func().Id(name).Params(jen.Id("in").Add(cv.pbType(t))).Params(goType(t), jen.Error()).Block(
-			jen.If(jen.Id("in").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Nil())),
+		in := jen.Id("in")
+		switch t.elem.kind {
+		case kMessage, kTime, kDuration: // the wire value is a pointer already
+		default:
+			in = jen.Op("*").Id("in")
+		}
+		expr, fallible := cv.fromPB(t.elem, in)
+		convert := []jen.Code{
 			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(expr),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			jen.Return(jen.Op("&").Id("out"), jen.Nil()),
+		}
+		if !fallible {
+			convert = []jen.Code{jen.Id("out").Op(":=").Add(expr)}
+		}
+		cv.f.Commentf("%s converts to %s; nil stays nil.", name, types.TypeString(t.goTyp, cv.qualifier))
+		cv.f.Func().Id(name).Params(jen.Id("in").Add(cv.pbType(t))).Params(goType(t), jen.Error()).Block(
+			append(append([]jen.Code{jen.If(jen.Id("in").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Nil()))}, convert...),
+				jen.Return(jen.Op("&").Id("out"), jen.Nil()))...,
 		)
 		cv.f.Line()
 	})
@@ -319,4 +342,14 @@ func safeLocal(c *contract, name string, extra ...string) string {
 		return name + "Arg"
 	}
 	return name
+}
+
+// optionalField reports whether the pointer type t is a proto3 optional
+// field (a pointer to a value that is not a message on the wire).
+func optionalField(t *typ) bool {
+	switch t.elem.kind {
+	case kMessage, kTime, kDuration:
+		return false
+	}
+	return true
 }

@@ -45,6 +45,7 @@ func TestEndToEnd(t *testing.T) {
 	// catalogo's API gains a method with every supported type.
 	editFile(t, filepath.Join(root, "internal", "catalogo", "api.go"),
 		"\tDelete(ctx context.Context, id int64) error\n}", "\tDelete(ctx context.Context, id int64) error\n"+everythingMethods+"}\n"+everythingTypes)
+	editFile(t, filepath.Join(root, "internal", "catalogo", "api.go"), "import (\n", "import (\n\t\"encoding/json\"\n")
 	appendFile(t, filepath.Join(root, "internal", "catalogo", "service.go"), everythingService)
 
 	// extract runs `modgen extract module`, which also writes the shared

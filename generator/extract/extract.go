@@ -56,6 +56,10 @@ type Config struct {
 	ModulePath string // the project's Go module path, e.g. github.com/acme/loja
 	Module     string // module name, e.g. estoque (package internal/estoque)
 	Port       int    // gRPC port of the standalone server, e.g. 50051 (checked; the command's template uses it)
+	// Fields are the module's --fields as modgen.yaml records them, or
+	// none: with them the CRUD contract can build valid inputs for an
+	// entity without a Name.
+	Fields []string
 }
 
 // generated is a file of the extraction: modgen's, and final as emitted

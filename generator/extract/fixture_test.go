@@ -50,9 +50,10 @@ func apiFile(pkg, src string, extra ...string) string {
 }
 
 // everythingAPI uses every supported type: basic kinds, []byte,
-// time.Time, time.Duration, named types over each, structs, pointers to
-// them, slices, maps with string and integer keys, recursion, embedding,
-// a non-ASCII field name and a variadic parameter.
+// time.Time, time.Duration, json.RawMessage, named types over each,
+// structs, pointers to them and to values, slices, maps with string and
+// integer keys, recursion, embedding, a non-ASCII field name and a
+// variadic parameter. Its file imports encoding/json.
 const everythingAPI = `
 // Status is a named string.
 type Status string
@@ -110,6 +111,14 @@ type Everything struct {
 	// Preço has an accented name, folded to ASCII on the wire.
 	Preço float64
 	Embedded
+	// Optional values: proto3 optional fields, or an absent message.
+	OptInt   *int64
+	OptText  *string
+	OptLevel *Level
+	OptAt    *time.Time
+	OptWait  *time.Duration
+	// Doc is raw JSON: its text on the wire.
+	Doc json.RawMessage
 }
 
 // Node is recursive through a pointer and a slice.

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/modgen-dev/modgen/generator/field"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -484,6 +485,9 @@ func (l *loader) readModule() {
 			ms.unwired = append(ms.unwired, f.Name())
 			if ts, ok := l.injectable(f.Type()); ok {
 				ms.deps = append(ms.deps, Dep{Field: f.Name(), Type: ts})
+				if n, ok := f.Type().(*types.Named); ok && types.IsInterface(n) {
+					ms.stubs = append(ms.stubs, stub{field: f.Name(), iface: n})
+				}
 			}
 		}
 	}
@@ -558,14 +562,15 @@ func detectCRUD(c *contract) *crudShape {
 		return nil
 	}
 	entity := get.results[0].typ.msg
-	if id := field(entity, "ID", kInt); id == nil || id.typ.basic != types.Int64 || field(entity, "Name", kString) == nil {
+	label, fields := crudLabel(c.cfg.Fields)
+	if id := field(entity, "ID", kInt); id == nil || id.typ.basic != types.Int64 || field(entity, label, kString) == nil {
 		return nil
 	}
 	if len(create.params) != 1 || !isMsg(create.params[0]) || len(create.results) != 1 || create.results[0].typ.msg != entity {
 		return nil
 	}
 	input := create.params[0].typ.msg
-	if field(input, "Name", kString) == nil {
+	if field(input, label, kString) == nil {
 		return nil
 	}
 	if len(update.params) != 2 || !isInt64(update.params[0]) || !isMsg(update.params[1]) || update.params[1].typ.msg != input ||
@@ -591,7 +596,27 @@ func detectCRUD(c *contract) *crudShape {
 			return nil
 		}
 	}
-	return &crudShape{entity: entity.goRef.name, input: input.goRef.name, page: page.goRef.name, params: params.goRef.name, limit: field(params, "Limit", kInt).typ}
+	return &crudShape{entity: entity.goRef.name, input: input.goRef.name, page: page.goRef.name, params: params.goRef.name,
+		limit: field(params, "Limit", kInt).typ, label: label, fields: fields}
+}
+
+// crudLabel is the field the CRUD contract names entities by: Name for the
+// default entity; for one with --fields (specs), the first required text
+// field, with the fields. "" when there is none.
+func crudLabel(specs []string) (string, []field.Field) {
+	if len(specs) == 0 {
+		return "Name", nil
+	}
+	fields, err := field.Parse(strings.Join(specs, ","))
+	if err != nil {
+		return "", nil
+	}
+	for _, f := range fields {
+		if f.Type.Text && f.Required() {
+			return f.GoName(), fields
+		}
+	}
+	return "", nil
 }
 
 // collectDocs maps the position of every declared name (types, struct

@@ -1,5 +1,11 @@
 package extract
 
+import (
+	"go/types"
+
+	"github.com/modgen-dev/modgen/generator/field"
+)
+
 // contract is a module's API read from its Go source: what crosses the
 // wire once the module is extracted, and what the generated code needs to
 // know about the module and the project around it.
@@ -78,6 +84,15 @@ type moduleShape struct {
 	unwired []string // Deps fields besides DB, Bus and Log: other modules
 	deps    []Dep    // those of unwired the service's command can pass in
 	hasLog  bool
+	// stubs are the unwired fields of an interface type of the module:
+	// the contract test's local implementation gets a stub of each.
+	stubs []stub
+}
+
+// stub is a Deps field of an interface type, and its type.
+type stub struct {
+	field string
+	iface *types.Named
 }
 
 // crudShape is the scaffold's CRUD surface of an API: Create, Get, List,
@@ -88,4 +103,10 @@ type crudShape struct {
 	page   string // EstoquePage
 	params string // ListParams
 	limit  *typ   // the type of ListParams.Limit
+	// label is the entity's and the input's string field the contract
+	// names entities by: Name, or the first required text field.
+	label string
+	// fields, when the module has --fields, are its fields: the contract
+	// builds inputs from their samples.
+	fields []field.Field
 }

@@ -327,6 +327,9 @@ func writtenType(f *descriptorpb.FieldDescriptorProto, entries map[string]*descr
 		}
 		return strings.TrimPrefix(strings.ToLower(f.GetType().String()), "type_")
 	}
+	if f.GetProto3Optional() {
+		return "optional " + base(f)
+	}
 	if f.GetLabel() == descriptorpb.FieldDescriptorProto_LABEL_REPEATED {
 		n := base(f)
 		if e := entries[n[strings.LastIndex(n, ".")+1:]]; e != nil && len(e.GetField()) == 2 {

@@ -181,7 +181,7 @@ func TestProtoGolden(t *testing.T) {
 		root         func(t *testing.T) string
 	}{
 		{"everything", "loja", func(t *testing.T) string {
-			return fixture(t, map[string]string{"internal/loja/api.go": apiFile("loja", everythingAPI)})
+			return fixture(t, map[string]string{"internal/loja/api.go": apiFile("loja", everythingAPI, "encoding/json")})
 		}},
 		{"estoque", "estoque", estoqueFixture},
 	} {

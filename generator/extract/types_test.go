@@ -8,7 +8,7 @@ import (
 
 // TestSupportedTypes checks the wire form of every supported type.
 func TestSupportedTypes(t *testing.T) {
-	root := fixture(t, map[string]string{"internal/loja/api.go": apiFile("loja", everythingAPI)})
+	root := fixture(t, map[string]string{"internal/loja/api.go": apiFile("loja", everythingAPI, "encoding/json")})
 	c, err := load(fixtureConfig(root, "loja"))
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +34,8 @@ func TestSupportedTypes(t *testing.T) {
 		"by_id": "map<int64, Node>", "by_code": "map<uint32, string>", "small": "map<int32, bool>",
 		"named": "map<string, int32>", "blobs": "repeated bytes", "times": "repeated google.protobuf.Timestamp",
 		"durations": "map<string, google.protobuf.Duration>", "preco": "double", "embedded": "Embedded",
+		"opt_int": "optional int64", "opt_text": "optional string", "opt_level": "optional int32",
+		"opt_at": "google.protobuf.Timestamp", "opt_wait": "google.protobuf.Duration", "doc": "string",
 	}
 	got := map[string]string{}
 	for _, f := range everything.fields {
@@ -133,7 +135,7 @@ type API interface {
 	Complex(ctx context.Context, c complex128) error
 	Addr(ctx context.Context, p uintptr) error
 	Unsafe(ctx context.Context, p unsafe.Pointer) error
-	IntPtr(ctx context.Context, p *int) error
+	StrPtrs(ctx context.Context, p []*string) error
 	Matrix(ctx context.Context, m [][]int) error
 	BoolKey(ctx context.Context, m map[bool]string) error
 	SliceValue(ctx context.Context, m map[string][]int) error
@@ -175,7 +177,7 @@ type API interface {
 		`API.Complex parameter "c" has type complex128: complex numbers have no protobuf type`,
 		`API.Addr parameter "p" has type uintptr: addresses mean nothing in another process`,
 		`API.Unsafe parameter "p" has type unsafe.Pointer: addresses mean nothing in another process`,
-		`API.IntPtr parameter "p" has type *int: pointers cross the wire only to structs of the module`,
+		`API.StrPtrs parameter "p" has type []*string: a slice of pointers to values has no protobuf form`,
 		`API.Matrix parameter "m" has type [][]int: a slice of slices or of maps has no protobuf form`,
 		`API.BoolKey parameter "m" has type map[bool]string: protobuf map keys are strings or integers`,
 		`API.SliceValue parameter "m" has type map[string][]int: a map of slices or of maps has no protobuf form`,

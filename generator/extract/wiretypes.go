@@ -26,8 +26,12 @@ const (
 	kBytes    // []byte
 	kTime     // time.Time
 	kDuration // time.Duration
+	kDecimal  // scalar.Decimal of the project's pkg/scalar
+	kDate     // scalar.Date
+	kUUID     // scalar.UUID
+	kJSON     // json.RawMessage
 	kMessage  // a struct of the module
-	kPointer  // pointer to a struct of the module
+	kPointer  // pointer to a struct of the module (an optional message), or to a leaf (an optional field)
 	kSlice    // repeated
 	kMap      // map with string or integer keys
 )
@@ -92,6 +96,33 @@ var scalars = []scalar{
 		sample: func(s *sampler, t *typ) jen.Code {
 			return jen.Qual(pathTime, "Date").Call(jen.Lit(2026), jen.Qual(pathTime, "March"), jen.Lit(1+s.next()%27), jen.Lit(12), jen.Lit(30), jen.Lit(s.next()%60), jen.Lit(123456789), jen.Qual(pathTime, "UTC"))
 		}},
+	// The project's pkg/scalar types travel as their canonical text,
+	// converted by pkg/scalar's wire functions ("" is the zero value).
+	{kind: kDecimal, proto: "string", pbName: "string",
+		toPB:   func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.scalarPkg(), "DecimalToWire").Call(v) },
+		fromPB: func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.scalarPkg(), "DecimalFromWire").Call(v) },
+		sample: func(s *sampler, t *typ) jen.Code {
+			return jen.Qual(t.named.pkgPath, "MustDecimal").Call(jen.Lit(fmt.Sprintf("-%d.000000000000000000001", s.next())))
+		}},
+	{kind: kDate, proto: "string", pbName: "string",
+		toPB:   func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.scalarPkg(), "DateToWire").Call(v) },
+		fromPB: func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.scalarPkg(), "DateFromWire").Call(v) },
+		sample: func(s *sampler, t *typ) jen.Code {
+			return jen.Qual(t.named.pkgPath, "MustDate").Call(jen.Lit(fmt.Sprintf("2026-02-%02d", 1+s.next()%28)))
+		}},
+	{kind: kUUID, proto: "string", pbName: "string",
+		toPB:   func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.scalarPkg(), "UUIDToWire").Call(v) },
+		fromPB: func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.scalarPkg(), "UUIDFromWire").Call(v) },
+		sample: func(s *sampler, t *typ) jen.Code {
+			return jen.Qual(t.named.pkgPath, "MustUUID").Call(jen.Lit(fmt.Sprintf("0190f5a4-7b2c-7d3e-8f40-%012d", s.next())))
+		}},
+	// Raw JSON travels as its text ("" for nil), checked to be JSON.
+	{kind: kJSON, proto: "string", pbName: "string",
+		toPB:   func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.grpcxPkg(), "JSONToPB").Call(v) },
+		fromPB: func(c *contract, v jen.Code) jen.Code { return jen.Qual(c.grpcxPkg(), "JSONFromPB").Call(v) },
+		sample: func(s *sampler, t *typ) jen.Code {
+			return goType(t).Call(jen.Lit(fmt.Sprintf(`{"n":%d,"s":"água"}`, s.next())))
+		}},
 	{kind: kDuration, proto: "google.protobuf.Duration",
 		pbGo:   func() *jen.Statement { return jen.Op("*").Qual(pathDurationPB, "Duration") },
 		toPB:   func(c *contract, v jen.Code) jen.Code { return jen.Qual(pathDurationPB, "New").Call(v) },
@@ -147,6 +178,14 @@ func (l *loader) typeOf(t types.Type) (*typ, *unsupported) {
 		if obj.Pkg().Path() == "time" && obj.Name() == "Duration" {
 			return &typ{kind: kDuration, goTyp: t}, nil
 		}
+		if obj.Pkg().Path() == "encoding/json" && obj.Name() == "RawMessage" {
+			return &typ{kind: kJSON, goTyp: t, named: &goName{pkgPath: "encoding/json", name: "RawMessage"}}, nil
+		}
+		if obj.Pkg().Path() == l.c.scalarPkg() {
+			if k, ok := map[string]kind{"Decimal": kDecimal, "Date": kDate, "UUID": kUUID}[obj.Name()]; ok {
+				return &typ{kind: k, goTyp: t, named: &goName{pkgPath: obj.Pkg().Path(), name: obj.Name()}}, nil
+			}
+		}
 		if t.TypeArgs().Len() > 0 {
 			return no("generic types are not supported; declare a concrete struct instead")
 		}
@@ -189,8 +228,9 @@ func (l *loader) typeOf(t types.Type) (*typ, *unsupported) {
 		if bad != nil {
 			return nil, bad
 		}
-		if elem.kind != kMessage {
-			return no("pointers cross the wire only to structs of the module (as optional messages); use a value")
+		switch elem.kind {
+		case kSlice, kMap, kBytes, kJSON, kPointer:
+			return no("pointers cross the wire only to structs of the module (as optional messages) and to single values (as optional fields); use a value")
 		}
 		return &typ{kind: kPointer, goTyp: t, elem: elem}, nil
 	case *types.Slice:
@@ -203,6 +243,9 @@ func (l *loader) typeOf(t types.Type) (*typ, *unsupported) {
 		}
 		if elem.kind == kSlice || elem.kind == kMap {
 			return no("a slice of slices or of maps has no protobuf form (repeated fields cannot nest); wrap the inner value in a struct")
+		}
+		if elem.kind == kPointer && elem.elem.kind != kMessage {
+			return no("a slice of pointers to values has no protobuf form (repeated fields have no absent elements); use a slice of values")
 		}
 		return &typ{kind: kSlice, goTyp: t, elem: elem}, nil
 	case *types.Map:
@@ -263,7 +306,13 @@ func protoType(t *typ) string {
 	case kMessage:
 		return t.msg.name
 	case kPointer:
-		return t.elem.msg.name
+		if t.elem.kind == kMessage {
+			return t.elem.msg.name
+		}
+		if t.elem.kind == kTime || t.elem.kind == kDuration {
+			return protoType(t.elem) // a message: absent is already nil
+		}
+		return "optional " + protoType(t.elem)
 	case kSlice:
 		return "repeated " + protoType(t.elem)
 	case kMap:
@@ -302,7 +351,13 @@ func (cv *converter) pbType(t *typ) *jen.Statement {
 	case kMessage:
 		return jen.Op("*").Add(cv.pb.msg(t.msg.name))
 	case kPointer:
-		return jen.Op("*").Add(cv.pb.msg(t.elem.msg.name))
+		if t.elem.kind == kMessage {
+			return jen.Op("*").Add(cv.pb.msg(t.elem.msg.name))
+		}
+		if t.elem.kind == kTime || t.elem.kind == kDuration {
+			return cv.pbType(t.elem)
+		}
+		return jen.Op("*").Add(cv.pbType(t.elem))
 	case kSlice:
 		return jen.Index().Add(cv.pbType(t.elem))
 	case kMap:
@@ -432,6 +487,13 @@ func (s *sampler) value(t *typ, depth int) jen.Code {
 	case kPointer:
 		if depth >= 2 {
 			return jen.Nil()
+		}
+		if t.elem.kind != kMessage {
+			// &"x" is not Go: take the address of a variable.
+			return jen.Func().Params().Add(goType(t)).Block(
+				jen.Id("v").Op(":=").Add(s.value(t.elem, depth+1)),
+				jen.Return(jen.Op("&").Id("v")),
+			).Call()
 		}
 		return jen.Op("&").Add(s.value(t.elem, depth+1))
 	case kSlice:

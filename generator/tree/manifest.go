@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/modgen-dev/modgen/generator/field"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -54,9 +55,58 @@ type Module struct {
 	Name      string   `yaml:"name"`
 	Entity    string   `yaml:"entity"`
 	DependsOn []string `yaml:"depends_on,omitempty"`
+	// Fields are the entity's fields as given to --fields, one canonical
+	// spec each ("sku:string(40):unique"); none means the default Name and
+	// Description.
+	Fields []string `yaml:"fields,omitempty"`
 	// Extracted is set once the module has been extracted to its own gRPC
 	// service.
 	Extracted *Extraction `yaml:"extracted,omitempty"`
+}
+
+// Ref is a field of a module's entity holding the id of another module's
+// item.
+type Ref struct {
+	Field  string // the JSON name
+	Module string // the module referred to
+}
+
+// Refs are the references of the module's entity: its ref fields, or for
+// the default entity one per dependency, named <module>_id.
+func (m Module) Refs() []Ref {
+	var refs []Ref
+	if len(m.Fields) == 0 {
+		for _, d := range m.DependsOn {
+			refs = append(refs, Ref{Field: d + "_id", Module: d})
+		}
+		return refs
+	}
+	fields, _ := field.Parse(strings.Join(m.Fields, ",")) // validated with the manifest
+	for _, f := range fields {
+		if f.Ref != "" {
+			refs = append(refs, Ref{Field: f.Name, Module: f.Ref})
+		}
+	}
+	return refs
+}
+
+// FieldValue is a value of a field, as JSON.
+type FieldValue struct {
+	Field, JSON string
+}
+
+// SampleJSON are a valid value of every field of the module's --fields but
+// the references; nil for the default entity.
+func (m Module) SampleJSON() []FieldValue {
+	fields, _ := field.Parse(strings.Join(m.Fields, ","))
+	var out []FieldValue
+	for _, f := range fields {
+		if f.Ref == "" {
+			_, j := f.Sample(0)
+			out = append(out, FieldValue{Field: f.Name, JSON: j})
+		}
+	}
+	return out
 }
 
 // Extraction records how an extracted module is served.
@@ -84,6 +134,7 @@ func (m *Manifest) Clone() *Manifest {
 	c.Modules = make([]Module, len(m.Modules))
 	for i, mod := range m.Modules {
 		mod.DependsOn = slices.Clone(mod.DependsOn)
+		mod.Fields = slices.Clone(mod.Fields)
 		if mod.Extracted != nil {
 			x := *mod.Extracted
 			mod.Extracted = &x
@@ -428,6 +479,15 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 		index[mod.Name] = i
 		if err := ValidateEntity(mod.Entity); err != nil {
 			add(line(i, "entity"), "module %q: %v", mod.Name, err)
+		}
+		if fields, err := field.Parse(strings.Join(mod.Fields, ",")); err != nil {
+			add(line(i, "fields"), "module %q: %v", mod.Name, strings.TrimPrefix(err.Error(), "--fields: "))
+		} else {
+			for _, r := range field.Refs(fields) {
+				if !slices.Contains(mod.DependsOn, r) {
+					add(line(i, "fields"), "module %q: a field refers to module %q, which is not in depends_on", mod.Name, r)
+				}
+			}
 		}
 		if x := mod.Extracted; x != nil {
 			if x.Port < 1 || x.Port > 65535 {

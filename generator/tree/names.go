@@ -50,7 +50,7 @@ var reserved = map[string]string{
 	"codes": imported, "status": imported,
 	"metadata": imported, "proto3": imported,
 	"sort": imported, "slices": imported,
-	"atomic": imported, "timestamppb": imported,
+	"atomic": imported, "timestamppb": imported, "maps": imported,
 	"parser": imported, "token": imported,
 	"fs": imported, "filepath": imported,
 	"bytes": imported, "url": imported,
@@ -67,7 +67,9 @@ var reserved = map[string]string{
 	"httpx": imported, "httpxtest": imported,
 	"grpcx": imported, "contract": imported,
 	"durationpb": imported, "sqlite3": imported,
-	"backoff": imported,
+	"backoff": imported, "scalar": imported,
+	"big": imported, "driver": imported,
+	"math": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
