@@ -67,7 +67,9 @@ var reserved = map[string]string{
 	"httpx": imported, "httpxtest": imported,
 	"grpcx": imported, "contract": imported,
 	"durationpb": imported, "sqlite3": imported,
-	"backoff": imported,
+	"backoff": imported, "pgx": imported,
+	"pgconn": imported, "stdlib": imported,
+	"databasetest": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
