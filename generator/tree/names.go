@@ -69,7 +69,8 @@ var reserved = map[string]string{
 	"durationpb": imported, "sqlite3": imported,
 	"backoff": imported, "pgx": imported,
 	"pgconn": imported, "stdlib": imported,
-	"databasetest": imported,
+	"databasetest": imported, "flag": imported,
+	"scanner": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
