@@ -38,7 +38,6 @@ var grpcRequires = []requirement{
 	{"google.golang.org/grpc", "v1.85.0", false},
 	{"google.golang.org/protobuf", "v1.36.12", false},
 	{"golang.org/x/net", "v0.62.0", true},
-	{"golang.org/x/text", "v0.43.0", true},
 }
 
 // Extract plans the extraction of module name into a gRPC service: the

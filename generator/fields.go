@@ -117,9 +117,9 @@ func newFieldData(f field.Field, dep *moduleDep, legacy bool) fieldData {
 		}
 	case t.Name == "time":
 		if opt {
-			d.Normalize = fmt.Sprintf("if %[1]s != nil {\n\t\tt := %[1]s.UTC()\n\t\t%[1]s = &t\n\t}", e)
+			d.Normalize = fmt.Sprintf("if %[1]s != nil {\n\t\tt := %[1]s.UTC().Truncate(time.Microsecond)\n\t\t%[1]s = &t\n\t}", e)
 		} else {
-			d.Normalize = fmt.Sprintf("%[1]s = %[1]s.UTC()", e)
+			d.Normalize = fmt.Sprintf("%[1]s = %[1]s.UTC().Truncate(time.Microsecond)", e)
 		}
 	case t.Name == "json":
 		d.Normalize = fmt.Sprintf("%[1]s = scalar.CompactJSON(%[1]s)", e)

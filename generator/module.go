@@ -134,7 +134,24 @@ func (p *Project) AddModule(opts AddModuleOptions) (*tree.Plan, error) {
 		}
 		files = append(files, support...)
 	}
-	return &tree.Plan{Files: files, Manifest: next}, nil
+	plan := &tree.Plan{Files: files, Manifest: next}
+	if w := p.oldMigrator(); w != "" {
+		plan.Warnings = append(plan.Warnings, w)
+	}
+	return plan, nil
+}
+
+// oldMigrator returns a warning when the project's pkg/database/migrate.go
+// predates migrations per dialect (it reads a module's migrations from the
+// root of its folder, not from migrations/sqlite and migrations/postgres):
+// the new module's tables would not be created.
+func (p *Project) oldMigrator() string {
+	src, err := os.ReadFile(filepath.Join(p.Root, "pkg", "database", "migrate.go"))
+	if err != nil || strings.Contains(string(src), "DialectOf") {
+		return ""
+	}
+	return "pkg/database/migrate.go predates migrations per dialect (migrations/sqlite, migrations/postgres): it will not create this module's tables; " +
+		"replace pkg/database with the one `modgen new project` writes, or move the module's migrations/sqlite/*.sql up into migrations/"
 }
 
 // moduleData is what module templates see.

@@ -63,6 +63,11 @@ var fieldsScenario = [][]string{
 	{"-C", "loja", "add", "module", "produtos", "--fields", everyType},
 }
 
+// onPostgres are the scenarios whose generated tests also run on
+// PostgreSQL (TEST_DATABASE_URL): the seed with estoque extracted, and a
+// module with a field of every type, extracted.
+var onPostgres = map[string]bool{"extract": true, "extract_fields": true}
+
 // seed is the scenario of the seed article: pedidos uses estoque and
 // notificacoes through interfaces.
 var seed = [][]string{
@@ -194,10 +199,25 @@ func TestGolden(t *testing.T) {
 				return
 			}
 			goCheck(t, root)
+			if onPostgres[s.name] {
+				goTestOn(t, root, postgresServer(t))
+			}
 			if _, err := os.Stat(filepath.Join(root, "proto")); err == nil {
 				bufLint(t, root)
 			}
 		})
+	}
+}
+
+// goTestOn runs the generated project's tests with TEST_DATABASE_URL set
+// to server: every test that uses databasetest gets a PostgreSQL database.
+func goTestOn(t *testing.T, root, server string) {
+	t.Helper()
+	cmd := exec.Command("go", "test", "-count=1", "./...")
+	cmd.Dir = root
+	cmd.Env = append(offlineEnv(), "TEST_DATABASE_URL="+server)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test ./... on PostgreSQL (TEST_DATABASE_URL=%s): %v\n%s", server, err, out)
 	}
 }
 

@@ -85,3 +85,24 @@ func TestDeletedSharedPackageIsReported(t *testing.T) {
 		t.Error("a file the user deleted was written again")
 	}
 }
+
+// TestAddModuleWarnsOfAnOldMigrator: in a project whose pkg/database reads
+// migrations from the root of a module's folder (before migrations per
+// dialect), add module says the new module's tables would not be created.
+func TestAddModuleWarnsOfAnOldMigrator(t *testing.T) {
+	root := oldProject(t)
+	path := filepath.Join(root, "pkg/database/migrate.go")
+	if err := os.WriteFile(path, []byte("package database\n\n// Migrate applies every *.sql file of a source.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := modgen(t, root, "add", "module", "estoque")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "modgen: warning: pkg/database/migrate.go predates migrations per dialect") {
+		t.Errorf("stderr %q; want the warning about pkg/database/migrate.go", stderr)
+	}
+	if code, _, stderr := modgen(t, root, "add", "module", "notificacoes"); code != 0 || !strings.Contains(stderr, "predates") {
+		t.Errorf("second module: exit %d, stderr %q; want the warning again", code, stderr)
+	}
+}

@@ -10,9 +10,17 @@
 //   - a module may import another module only if modgen.yaml lists it in
 //     depends_on;
 //   - modules must not import each other in a cycle;
-//   - pkg/ holds shared libraries and must not import anything under internal/.
+//   - pkg/ holds shared libraries and must not import anything under internal/;
+//   - a module's SQL names only its own tables (the data has boundaries too).
 //
 // A module may import its own packages freely; cmd/ may import anything.
+//
+// The tables rule is a heuristic: a module's tables are those its
+// migrations create (CREATE TABLE name, in internal/<module>/**/*.sql);
+// a module breaks the rule when a string literal of its Go files, or a line
+// of its .sql files outside -- comments, names another module's table as a
+// whole word (case-insensitive, schema-qualified or not). SQL built from
+// pieces at run time escapes it.
 
 package archrules
 
@@ -22,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"io/fs"
 	"os"
@@ -41,6 +50,7 @@ const (
 	RuleUndeclaredDependency = "undeclared-dependency"
 	RuleCycle                = "cycle"
 	RulePkgImportsInternal   = "pkg-imports-internal"
+	RuleForeignTable         = "foreign-table"
 )
 
 // BaselineFile is the baseline at the project root: violations accepted for
@@ -162,13 +172,17 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 	} else if !info.IsDir() {
 		return nil, fmt.Errorf("check: %s is not a folder; pass the project root, the folder with go.mod", root)
 	}
-	var rels []string
+	var rels, sqls []string
 	for _, top := range []string{"internal", "pkg"} {
-		if err := collect(root, top, &rels); err != nil {
+		if err := collect(root, top, ".go", &rels); err != nil {
 			return nil, fmt.Errorf("check: %v", err)
 		}
 	}
+	if err := collect(root, "internal", ".sql", &sqls); err != nil {
+		return nil, fmt.Errorf("check: %v", err)
+	}
 	sort.Strings(rels)
+	sort.Strings(sqls)
 	imports, err := parseImports(root, modulePath, rels)
 	if err != nil {
 		return nil, fmt.Errorf("check: %v", err)
@@ -241,6 +255,11 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 		return a.Edges[i].To < a.Edges[j].To
 	})
 	vs = append(vs, cycles(a.Edges)...)
+	foreign, err := foreignTables(root, rels, sqls)
+	if err != nil {
+		return nil, fmt.Errorf("check: %v", err)
+	}
+	vs = append(vs, foreign...)
 	sortViolations(vs)
 	a.Violations = vs
 	return a, nil
@@ -387,10 +406,10 @@ func sortViolations(vs []Violation) {
 	})
 }
 
-// collect appends the Go files below root/rel to rels. It skips vendor and
-// testdata, names starting with '.' or '_' (as the go command does), and
-// folders with their own go.mod, which are other Go modules.
-func collect(root, rel string, rels *[]string) error {
+// collect appends the files named *ext below root/rel to rels. It skips
+// vendor and testdata, names starting with '.' or '_' (as the go command
+// does), and folders with their own go.mod, which are other Go modules.
+func collect(root, rel, ext string, rels *[]string) error {
 	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !strings.Contains(rel, "/") {
@@ -414,14 +433,151 @@ func collect(root, rel string, rels *[]string) error {
 			if name == "vendor" || name == "testdata" {
 				continue
 			}
-			if err := collect(root, child, rels); err != nil {
+			if err := collect(root, child, ext, rels); err != nil {
 				return err
 			}
-		case strings.HasSuffix(name, ".go"):
+		case strings.HasSuffix(name, ext):
 			*rels = append(*rels, child)
 		}
 	}
 	return nil
+}
+
+// foreignTables returns a violation for each place where a module's Go
+// string literals (in goFiles) or SQL (in sqlFiles) name a table that
+// another module's migrations create.
+func foreignTables(root string, goFiles, sqlFiles []string) ([]Violation, error) {
+	type text struct {
+		file, body string
+		line       int
+	}
+	var sqlTexts []text
+	tables := map[string]string{} // lower-case table name -> its module
+	for _, rel := range sqlFiles {
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			return nil, err
+		}
+		m := owner(rel)
+		if m == "" {
+			continue
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			code, _, _ := strings.Cut(line, "--")
+			sqlTexts = append(sqlTexts, text{rel, code, i + 1})
+			if f := createdTable(code); f != "" {
+				if _, taken := tables[f]; !taken {
+					tables[f] = m
+				}
+			}
+		}
+	}
+	if len(tables) == 0 {
+		return nil, nil
+	}
+	var vs []Violation
+	report := func(t text) {
+		from := owner(t.file)
+		for _, word := range words(t.body) {
+			// A schema-qualified name, such as estoque.estoque_items, is two words.
+			if to, ok := tables[strings.ToLower(word.s)]; ok && to != from {
+				vs = append(vs, Violation{t.file, t.line + word.line, RuleForeignTable, fmt.Sprintf(
+					"%s names %s, a table of module %s; a module reads and writes only its own tables: call %s's API (internal/%s) instead",
+					from, word.s, to, to, to)})
+			}
+		}
+	}
+	for _, t := range sqlTexts {
+		report(t)
+	}
+	fset := token.NewFileSet()
+	for _, rel := range goFiles {
+		if owner(rel) == "" {
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		if err != nil {
+			return nil, err
+		}
+		file := fset.AddFile(rel, -1, len(src))
+		var sc scanner.Scanner
+		sc.Init(file, src, nil, 0)
+		for {
+			pos, tok, lit := sc.Scan()
+			if tok == token.EOF {
+				break
+			}
+			if tok != token.STRING {
+				continue
+			}
+			if v, err := strconv.Unquote(lit); err == nil {
+				if lit[0] == '"' { // its escaped newlines are not lines of the file
+					v = strings.ReplaceAll(v, "\n", " ")
+				}
+				lit = v // "a\nb" is two words, as the database reads it
+			}
+			report(text{rel, lit, fset.Position(pos).Line})
+		}
+	}
+	return vs, nil
+}
+
+// createdTable returns the table a line of SQL creates, lower-case and
+// without its schema, or "".
+func createdTable(line string) string {
+	f := strings.Fields(strings.ToLower(line))
+	if len(f) < 3 || f[0] != "create" {
+		return ""
+	}
+	i := 1
+	if f[i] == "temporary" || f[i] == "temp" || f[i] == "unlogged" {
+		i++
+	}
+	if i+1 >= len(f) || f[i] != "table" {
+		return ""
+	}
+	i++
+	if i+3 < len(f) && f[i] == "if" && f[i+1] == "not" && f[i+2] == "exists" {
+		i += 3
+	}
+	name := strings.Trim(strings.TrimRight(f[i], "("), `"`)
+	if _, after, ok := strings.Cut(name, "."); ok {
+		name = strings.Trim(after, `"`)
+	}
+	return name
+}
+
+// word is an identifier found in a text, and the line it is on, counted
+// from 0.
+type word struct {
+	s    string
+	line int
+}
+
+// words splits s into identifiers: runs of letters, digits and underscores.
+func words(s string) []word {
+	var out []word
+	line, start := 0, -1
+	for i := 0; i <= len(s); i++ {
+		c := byte(0)
+		if i < len(s) {
+			c = s[i]
+		}
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, word{s[start:i], line})
+			start = -1
+		}
+		if c == '\n' {
+			line++
+		}
+	}
+	return out
 }
 
 type importSpec struct {

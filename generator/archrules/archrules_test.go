@@ -640,3 +640,35 @@ func TestScaffoldIsClean(t *testing.T) {
 		t.Error("no edges between modules")
 	}
 }
+
+// TestForeignTables: a module whose SQL, in its Go string literals or its
+// .sql files, names a table that another module's migrations create breaks
+// the tables rule, at the line that names it; its own tables, columns that
+// merely start like another module's name, comments and SQL outside the
+// modules do not.
+func TestForeignTables(t *testing.T) {
+	loja := []archrules.Module{
+		{Name: "estoque"},
+		{Name: "pedidos", DependsOn: []string{"estoque"}},
+	}
+	files := map[string]string{
+		"internal/estoque/migrations/sqlite/0001_create.sql":   "-- owned by estoque\nCREATE TABLE estoque_items (id INTEGER PRIMARY KEY);\n",
+		"internal/estoque/migrations/postgres/0001_create.sql": "CREATE TABLE IF NOT EXISTS estoque.estoque_reservas (\n\tid BIGINT PRIMARY KEY\n);\n",
+		"internal/estoque/repository.go":                       "package estoque\n\nconst q = `SELECT id FROM estoque_items`\n",
+		"internal/pedidos/migrations/sqlite/0001_create.sql": "CREATE TABLE pedidos_items (\n\tid INTEGER PRIMARY KEY,\n\testoque_id INTEGER NOT NULL -- refers to estoque_items by id\n);\n" +
+			"CREATE VIEW pedidos_view AS SELECT * FROM pedidos_items JOIN ESTOQUE_ITEMS ON estoque_id = ESTOQUE_ITEMS.id;\n",
+		"internal/pedidos/repository.go": "package pedidos\n\n// estoque_items is not ours: we ask estoque.\nconst own = `SELECT estoque_id FROM pedidos_items`\n\n" +
+			"const stock = `SELECT COUNT(*)\n\tFROM estoque.estoque_reservas`\n\nvar joined = \"SELECT 1\\nFROM estoque_items\"\n",
+		"pkg/database/report.go": "package database\n\nconst all = `SELECT * FROM estoque_items, pedidos_items`\n",
+	}
+	got := check(t, files, loja)
+	want := []string{
+		"internal/pedidos/migrations/sqlite/0001_create.sql:5: pedidos names ESTOQUE_ITEMS, a table of module estoque; a module reads and writes only its own tables: call estoque's API (internal/estoque) instead",
+		"internal/pedidos/migrations/sqlite/0001_create.sql:5: pedidos names ESTOQUE_ITEMS, a table of module estoque; a module reads and writes only its own tables: call estoque's API (internal/estoque) instead",
+		"internal/pedidos/repository.go:7: pedidos names estoque_reservas, a table of module estoque; a module reads and writes only its own tables: call estoque's API (internal/estoque) instead",
+		"internal/pedidos/repository.go:9: pedidos names estoque_items, a table of module estoque; a module reads and writes only its own tables: call estoque's API (internal/estoque) instead",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("violations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -71,15 +71,11 @@ func (g *testGen) withStubs() bool {
 func (g *testGen) helpers() {
 	c, f := g.c, g.f
 	if g.local {
-		f.Commentf("openLocal returns the local %s implementation on a fresh SQLite database.", c.pkgName)
+		f.Commentf("openLocal returns the local %s implementation on a fresh database", c.pkgName)
+		f.Comment("(SQLite, or PostgreSQL with TEST_DATABASE_URL: see databasetest).")
 		f.Func().Id("openLocal").Params(jen.Id("t").Qual(pathTesting, "TB")).Add(g.api()).Block(
 			jen.Id("t").Dot("Helper").Call(),
-			jen.Id("ctx").Op(":=").Add(g.bg()),
-			jen.List(jen.Id("db"), jen.Err()).Op(":=").Qual(c.cfg.ModulePath+"/pkg/database", "Open").Call(jen.Id("ctx"),
-				jen.Lit("sqlite:").Op("+").Qual(pathFilepath, "Join").Call(jen.Id("t").Dot("TempDir").Call(), jen.Lit(c.pkgName+".db"))),
-			jen.If(jen.Err().Op("!=").Nil()).Block(g.fatal(jen.Err())),
-			jen.Id("t").Dot("Cleanup").Call(jen.Func().Params().Block(jen.Id("db").Dot("Close").Call())),
-			jen.If(jen.Err().Op(":=").Qual(c.cfg.ModulePath+"/pkg/database", "Migrate").Call(jen.Id("ctx"), jen.Id("db"), g.mod("Migrations")), jen.Err().Op("!=").Nil()).Block(g.fatal(jen.Err())),
+			jen.Id("db").Op(":=").Qual(c.cfg.ModulePath+"/pkg/database/databasetest", "Open").Call(jen.Id("t"), g.mod("Migrations")),
 			jen.Return(g.mod("New").Call(g.mod("Deps").Values(jen.DictFunc(func(d jen.Dict) {
 				d[jen.Id("DB")] = jen.Id("db")
 				d[jen.Id("Bus")] = jen.Qual(c.cfg.ModulePath+"/pkg/eventbus", "New").Call()

@@ -28,7 +28,6 @@ const (
 	pathStrings    = "strings"
 	pathSync       = "sync"
 	pathTesting    = "testing"
-	pathFilepath   = "path/filepath"
 	pathGRPC       = "google.golang.org/grpc"
 	pathCodes      = "google.golang.org/grpc/codes"
 	pathStatus     = "google.golang.org/grpc/status"

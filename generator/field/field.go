@@ -38,7 +38,10 @@ type Type struct {
 	// "scalar" for the project's pkg/scalar.
 	Import string
 	// SQLite and Postgres are the column types. Decimal is TEXT on SQLite,
-	// whose NUMERIC affinity would round it through a float.
+	// whose NUMERIC affinity would round it through a float; JSON is json,
+	// not jsonb, on PostgreSQL, which keeps the (compacted) text as sent
+	// where jsonb reorders keys; times are kept to the microsecond, the
+	// precision of PostgreSQL's timestamptz, on both.
 	SQLite, Postgres string
 	// Proto is the type of the field once the module is extracted;
 	// generator/extract maps the Go type to it (TestProtoColumn).
@@ -91,17 +94,17 @@ var Types = []*Type{
 		JSON:    [2]string{`"12345678901234567890.123456789"`, `"-0.3"`}, Bad: `"1,5"`, BadProblem: `must be a decimal number such as "12.50"`},
 	{Name: "bool", Query: `strconv.ParseBool(%s)`, GoZero: `false`, Wrong: `"yes"`, WrongProblem: `must be true or false`, Go: "bool", SQLite: "INTEGER", Postgres: "BOOLEAN", Proto: "bool",
 		Samples: [2]string{`true`, `false`}, JSON: [2]string{`true`, `false`}},
-	{Name: "time", GoZero: `time.Time{}`, Wrong: `1`, WrongProblem: ``, Numbered: `"2026-01-01T00:00:00.%09[1]dZ"`, Go: "time.Time", Import: "time", SQLite: "TEXT", Postgres: "TIMESTAMPTZ", Proto: "google.protobuf.Timestamp", Zero: `%s.IsZero()`,
+	{Name: "time", GoZero: `time.Time{}`, Wrong: `1`, WrongProblem: ``, Numbered: `"2026-01-01T00:00:00.%06[1]dZ"`, Go: "time.Time", Import: "time", SQLite: "TEXT", Postgres: "TIMESTAMPTZ", Proto: "google.protobuf.Timestamp", Zero: `%s.IsZero()`,
 		Arg: "database.FormatTime(%s)", Dest: "database.ScanTime(&%s)", OptionalArg: "scalar.FormatOptionalTime(%s)", OptionalDest: "scalar.ScanOptionalTime(&%s)",
-		Samples: [2]string{`time.Date(2026, 3, 1, 12, 30, 45, 123456789, time.UTC)`, `time.Date(1999, 12, 31, 23, 59, 59, 1, time.UTC)`},
-		JSON:    [2]string{`"2026-03-01T12:30:45.123456789Z"`, `"1999-12-31T23:59:59.000000001Z"`}},
+		Samples: [2]string{`time.Date(2026, 3, 1, 12, 30, 45, 123456000, time.UTC)`, `time.Date(1999, 12, 31, 23, 59, 59, 1000, time.UTC)`},
+		JSON:    [2]string{`"2026-03-01T12:30:45.123456Z"`, `"1999-12-31T23:59:59.000001Z"`}},
 	{Name: "date", Query: `scalar.ParseDate(%s)`, GoZero: `scalar.Date{}`, Wrong: `1`, WrongProblem: `must be a date such as "2026-03-01"`, Numbered: `"2%03[1]d-01-01"`, Go: "scalar.Date", Import: "scalar", SQLite: "TEXT", Postgres: "DATE", Proto: "string", Zero: `%s.IsZero()`,
 		Samples: [2]string{`scalar.MustDate("2026-02-28")`, `scalar.MustDate("2000-01-01")`},
 		JSON:    [2]string{`"2026-02-28"`, `"2000-01-01"`}, Bad: `"2026-02-30"`, BadProblem: `must be a date such as "2026-03-01"`},
 	{Name: "uuid", Query: `scalar.ParseUUID(%s)`, GoZero: `scalar.UUID{}`, Wrong: `1`, WrongProblem: `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`, Numbered: `"00000000-0000-4000-8000-%012[1]d"`, Go: "scalar.UUID", Import: "scalar", SQLite: "TEXT", Postgres: "UUID", Proto: "string", Zero: `%s.IsZero()`,
 		Samples: [2]string{`scalar.MustUUID("0190f5a4-7b2c-7d3e-8f40-123456789abc")`, `scalar.MustUUID("c0ffee00-0000-4000-8000-00000000beef")`},
 		JSON:    [2]string{`"0190f5a4-7b2c-7d3e-8f40-123456789abc"`, `"c0ffee00-0000-4000-8000-00000000beef"`}, Bad: `"not-a-uuid"`, BadProblem: `must be a UUID such as "0190f5a4-7b2c-7d3e-8f40-123456789abc"`},
-	{Name: "json", GoZero: `nil`, Wrong: `[1]`, WrongProblem: `must be a JSON object`, Go: "json.RawMessage", Import: "encoding/json", SQLite: "TEXT", Postgres: "JSONB", Proto: "string", Zero: `len(%s) == 0`,
+	{Name: "json", GoZero: `nil`, Wrong: `[1]`, WrongProblem: `must be a JSON object`, Go: "json.RawMessage", Import: "encoding/json", SQLite: "TEXT", Postgres: "JSON", Proto: "string", Zero: `len(%s) == 0`,
 		Arg: "scalar.JSONArg(%s)", Dest: "scalar.ScanJSON(&%s)",
 		Samples: [2]string{"json.RawMessage(`{\"cor\":\"azul\",\"tamanhos\":[1,2.5],\"ok\":true}`)", "json.RawMessage(`{\"vazio\":{}}`)"},
 		JSON:    [2]string{`{"cor":"azul","tamanhos":[1,2.5],"ok":true}`, `{"vazio":{}}`}},

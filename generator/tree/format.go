@@ -39,6 +39,17 @@ func Format(files []File) error {
 	return nil
 }
 
+// importName is the name a package is imported as by default: the last
+// element of its path, or the one before a major-version suffix
+// (github.com/jackc/pgx/v5 is pgx).
+func importName(importPath string) string {
+	base := path.Base(importPath)
+	if v, ok := strings.CutPrefix(base, "v"); ok && v != "" && strings.Trim(v, "0123456789") == "" && path.Dir(importPath) != "." {
+		return path.Base(path.Dir(importPath))
+	}
+	return base
+}
+
 func formatGo(name string, src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
@@ -52,7 +63,7 @@ func formatGo(name string, src []byte) ([]byte, error) {
 		if imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".") {
 			continue
 		}
-		local := path.Base(p)
+		local := importName(p)
 		if imp.Name != nil {
 			local = imp.Name.Name
 		}

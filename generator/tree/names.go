@@ -69,7 +69,11 @@ var reserved = map[string]string{
 	"durationpb": imported, "sqlite3": imported,
 	"backoff": imported, "scalar": imported,
 	"big": imported, "driver": imported,
-	"math": imported,
+	"math":   imported,
+	"pgx":    imported,
+	"pgconn": imported, "stdlib": imported,
+	"databasetest": imported, "flag": imported,
+	"scanner": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
