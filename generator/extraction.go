@@ -34,11 +34,13 @@ type requirement struct {
 // on top of what `new project` writes. TestGRPCRequirementsMatchDeps keeps
 // them equal to testdata/deps/go.mod.
 var grpcRequires = []requirement{
-	{"google.golang.org/genproto/googleapis/rpc", "v0.0.0-20260817212433-ac3dfec99bb1", false},
+	// A new project already requires these (OpenTelemetry's OTLP exporter
+	// needs them) as indirect; extraction makes them direct.
+	{"google.golang.org/genproto/googleapis/rpc", "v0.0.0-20260928230214-8a89bd6388cc", false},
 	{"google.golang.org/grpc", "v1.85.0", false},
 	{"google.golang.org/protobuf", "v1.36.12", false},
-	{"golang.org/x/net", "v0.62.0", true},
-	{"golang.org/x/text", "v0.43.0", true},
+	// gRPC client and server spans.
+	{"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc", "v0.72.0", false},
 }
 
 // Extract plans the extraction of module name into a gRPC service: the
@@ -223,6 +225,9 @@ func (p *Project) requireModules(reqs []requirement) (tree.File, error) {
 			if err := f.AddRequire(r.Path, r.Version); err != nil {
 				return tree.File{}, err
 			}
+			f.Require[i].Indirect = r.Indirect && f.Require[i].Indirect
+		default:
+			f.Require[i].Indirect = r.Indirect && f.Require[i].Indirect
 		}
 	}
 	f.SetRequireSeparateIndirect(f.Require)

@@ -228,6 +228,12 @@ func (d projectData) AnyExtracted() bool {
 	return slices.ContainsFunc(d.Modules, func(m tree.Module) bool { return m.Extracted != nil })
 }
 
+// IsExtracted reports whether module name has been extracted.
+func (d projectData) IsExtracted(name string) bool {
+	i := slices.IndexFunc(d.Modules, func(m tree.Module) bool { return m.Name == name })
+	return i >= 0 && d.Modules[i].Extracted != nil
+}
+
 func projectDataOf(m *tree.Manifest) projectData {
 	return projectData{Name: m.Name, Module: m.Module, Modules: ordered(m)}
 }
@@ -274,6 +280,11 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	plan.Add(wiring...)
+	observed, err := p.observeFiles(m, plan)
+	if err != nil {
+		return nil, err
+	}
+	plan.Add(observed...)
 	plan.Add(architectureFiles(m)...)
 	for {
 		// Shared packages the plan imports and the project lacks, and

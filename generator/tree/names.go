@@ -68,6 +68,15 @@ var reserved = map[string]string{
 	"grpcx": imported, "contract": imported,
 	"durationpb": imported, "sqlite3": imported,
 	"backoff": imported,
+	// Observability (pkg/telemetry, pkg/server, pkg/grpcx).
+	"telemetry": imported, "otel": imported,
+	"attribute": imported, "propagation": imported,
+	"resource": imported, "trace": imported,
+	"sdktrace": imported, "tracetest": imported,
+	"otlptracehttp": imported, "otelhttp": imported,
+	"otelgrpc": imported, "stats": imported,
+	"prometheus": imported, "collectors": imported,
+	"promhttp": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and
