@@ -7,7 +7,7 @@ import "embed"
 
 // FS holds the project, module, wiring and extraction templates.
 //
-//go:embed all:project all:module all:wiring all:extract
+//go:embed all:project all:module all:wiring all:extract all:deploy
 var FS embed.FS
 
 // GRPCSum holds the go.sum lines a project needs once a module is served
