@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/modgen-dev/modgen/generator/tree"
@@ -109,7 +110,7 @@ func observe(api API, location string) API { return observed{API: api, location:
 				arg := fmt.Sprintf("a%d", i)
 				if i == 0 {
 					arg = "ctx"
-				} else if n != nil && n.Name != "_" && n.Name != "o" && n.Name != "end" && n.Name != "err" && n.Name != "ctx" {
+				} else if n != nil && !slices.Contains([]string{"_", "o", "end", "err", "ctx", "telemetry"}, n.Name) {
 					arg = n.Name
 				}
 				i++
