@@ -212,6 +212,11 @@ func (p *Project) requireModules(reqs []requirement) (tree.File, error) {
 	if err != nil {
 		return tree.File{}, fmt.Errorf("go.mod: %w", err)
 	}
+	return requireModulesIn(data, reqs)
+}
+
+// requireModulesIn is requireModules on the go.mod data.
+func requireModulesIn(data []byte, reqs []requirement) (tree.File, error) {
 	f, err := modfile.Parse("go.mod", data, nil)
 	if err != nil {
 		return tree.File{}, fmt.Errorf("%w; fix go.mod so that `go build` accepts it", err)
@@ -245,6 +250,11 @@ func (p *Project) mergeGoSum(add []byte) (tree.File, error) {
 	if err != nil && !os.IsNotExist(err) {
 		return tree.File{}, err
 	}
+	return mergeGoSumIn(data, add), nil
+}
+
+// mergeGoSumIn is mergeGoSum on the go.sum data.
+func mergeGoSumIn(data, add []byte) tree.File {
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	lines = append(lines, strings.Split(strings.TrimSpace(string(add)), "\n")...)
 	lines = slices.DeleteFunc(lines, func(s string) bool { return strings.TrimSpace(s) == "" })
@@ -254,7 +264,7 @@ func (p *Project) mergeGoSum(add []byte) (tree.File, error) {
 	for _, l := range lines {
 		buf.WriteString(l + "\n")
 	}
-	return tree.File{Path: "go.sum", Content: buf.Bytes(), Owner: tree.Merged, Template: "go.sum"}, nil
+	return tree.File{Path: "go.sum", Content: buf.Bytes(), Owner: tree.Merged, Template: "go.sum"}
 }
 
 // compareSumLines orders go.sum lines as the go command writes them: by

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/modgen-dev/modgen/generator/tree"
+	"github.com/modgen-dev/modgen/templates"
+	"golang.org/x/mod/modfile"
 )
 
 // observeFiles returns, for every module, internal/<m>/observe_gen.go: a
@@ -168,4 +170,54 @@ func traceable(fn *ast.FuncType, contextName string) bool {
 	last := fn.Results.List[len(fn.Results.List)-1]
 	id, ok := last.Type.(*ast.Ident)
 	return ok && id.Name == "error" && len(last.Names) <= 1
+}
+
+// requireTelemetry adds to go.mod and go.sum, in the plan or on disk, what
+// a new project requires (OpenTelemetry, the Prometheus client): a project
+// made before pkg/telemetry existed gets the package with the plan, and
+// would not build without them.
+func (p *Project) requireTelemetry(plan *tree.Plan) error {
+	current := func(path string) ([]byte, error) {
+		for i := len(plan.Files) - 1; i >= 0; i-- {
+			if plan.Files[i].Path == path {
+				return plan.Files[i].Content, nil
+			}
+		}
+		data, err := os.ReadFile(filepath.Join(p.Root, path))
+		if os.IsNotExist(err) && path == "go.sum" {
+			return nil, nil
+		}
+		return data, err
+	}
+	base, err := templates.FS.ReadFile("project/go.mod.tmpl")
+	if err != nil {
+		return err
+	}
+	f, err := modfile.Parse("go.mod.tmpl", bytes.Replace(base, []byte("{{.Module}}"), []byte("example.com/base"), 1), nil)
+	if err != nil {
+		return err
+	}
+	var reqs []requirement
+	for _, r := range f.Require {
+		reqs = append(reqs, requirement{r.Mod.Path, r.Mod.Version, r.Indirect})
+	}
+	gomod, err := current("go.mod")
+	if err != nil {
+		return fmt.Errorf("go.mod: %w", err)
+	}
+	modFile, err := requireModulesIn(gomod, reqs)
+	if err != nil {
+		return err
+	}
+	gosum, err := current("go.sum")
+	if err != nil {
+		return fmt.Errorf("go.sum: %w", err)
+	}
+	baseSum, err := templates.FS.ReadFile("project/go.sum.tmpl")
+	if err != nil {
+		return err
+	}
+	plan.Files = slices.DeleteFunc(plan.Files, func(f tree.File) bool { return f.Path == "go.mod" || f.Path == "go.sum" })
+	plan.Add(modFile, mergeGoSumIn(gosum, baseSum))
+	return nil
 }

@@ -330,6 +330,11 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 			break
 		}
 		plan.Add(support...)
+		if slices.ContainsFunc(support, func(f tree.File) bool { return f.Path == "pkg/telemetry/telemetry.go" }) {
+			if err := p.requireTelemetry(plan); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := tree.Format(plan.Files); err != nil {
 		return nil, err
