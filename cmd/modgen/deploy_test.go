@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -341,6 +343,9 @@ func checkKustomization(path string, doc []byte, files map[string][]byte) error 
 	dir := filepath.ToSlash(filepath.Dir(path))
 	for _, r := range k.Resources {
 		p := filepath.ToSlash(filepath.Join(dir, r))
+		if p == dir || strings.HasPrefix(dir, p+"/") {
+			return fmt.Errorf("resource %s contains the kustomization itself: kustomize refuses the cycle", r)
+		}
 		if _, ok := files[p]; ok {
 			continue
 		}
@@ -361,4 +366,39 @@ func checkKustomization(path string, doc []byte, files map[string][]byte) error 
 		}
 	}
 	return nil
+}
+
+// TestKustomizeBuilds builds the base and the façade overlay of every
+// golden scenario with kubectl's own kustomize, when kubectl is installed
+// (the strict decoding above needs nothing; this catches what only
+// kustomize knows, such as an overlay inside its base).
+func TestKustomizeBuilds(t *testing.T) {
+	kubectl, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Skip("kubectl is not installed")
+	}
+	for _, golden := range goldenScenarios(t) {
+		t.Run(filepath.Base(golden), func(t *testing.T) {
+			d := loadDeployment(t, golden)
+			root := t.TempDir()
+			for p, data := range d.files {
+				if strings.HasPrefix(p, "deploy/k8s/") {
+					if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(filepath.Join(root, p), data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for _, dir := range []string{"deploy/k8s/base", "deploy/k8s/facade"} {
+				out, err := exec.Command(kubectl, "kustomize", filepath.Join(root, dir)).CombinedOutput()
+				if err != nil {
+					t.Errorf("kubectl kustomize %s: %v\n%s", dir, err, out)
+				} else if !strings.Contains(string(out), "kind: Ingress") {
+					t.Errorf("kubectl kustomize %s: no Ingress:\n%s", dir, out)
+				}
+			}
+		})
+	}
 }
