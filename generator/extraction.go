@@ -34,10 +34,13 @@ type requirement struct {
 // on top of what `new project` writes. TestGRPCRequirementsMatchDeps keeps
 // them equal to testdata/deps/go.mod.
 var grpcRequires = []requirement{
-	{"google.golang.org/genproto/googleapis/rpc", "v0.0.0-20260817212433-ac3dfec99bb1", false},
+	// A new project already requires these (OpenTelemetry's OTLP exporter
+	// needs them) as indirect; extraction makes them direct.
+	{"google.golang.org/genproto/googleapis/rpc", "v0.0.0-20260928230214-8a89bd6388cc", false},
 	{"google.golang.org/grpc", "v1.85.0", false},
 	{"google.golang.org/protobuf", "v1.36.12", false},
-	{"golang.org/x/net", "v0.62.0", true},
+	// gRPC client and server spans.
+	{"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc", "v0.72.0", false},
 }
 
 // Extract plans the extraction of module name into a gRPC service: the
@@ -209,6 +212,11 @@ func (p *Project) requireModules(reqs []requirement) (tree.File, error) {
 	if err != nil {
 		return tree.File{}, fmt.Errorf("go.mod: %w", err)
 	}
+	return requireModulesIn(data, reqs)
+}
+
+// requireModulesIn is requireModules on the go.mod data.
+func requireModulesIn(data []byte, reqs []requirement) (tree.File, error) {
 	f, err := modfile.Parse("go.mod", data, nil)
 	if err != nil {
 		return tree.File{}, fmt.Errorf("%w; fix go.mod so that `go build` accepts it", err)
@@ -222,6 +230,9 @@ func (p *Project) requireModules(reqs []requirement) (tree.File, error) {
 			if err := f.AddRequire(r.Path, r.Version); err != nil {
 				return tree.File{}, err
 			}
+			f.Require[i].Indirect = r.Indirect && f.Require[i].Indirect
+		default:
+			f.Require[i].Indirect = r.Indirect && f.Require[i].Indirect
 		}
 	}
 	f.SetRequireSeparateIndirect(f.Require)
@@ -239,6 +250,11 @@ func (p *Project) mergeGoSum(add []byte) (tree.File, error) {
 	if err != nil && !os.IsNotExist(err) {
 		return tree.File{}, err
 	}
+	return mergeGoSumIn(data, add), nil
+}
+
+// mergeGoSumIn is mergeGoSum on the go.sum data.
+func mergeGoSumIn(data, add []byte) tree.File {
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	lines = append(lines, strings.Split(strings.TrimSpace(string(add)), "\n")...)
 	lines = slices.DeleteFunc(lines, func(s string) bool { return strings.TrimSpace(s) == "" })
@@ -248,7 +264,7 @@ func (p *Project) mergeGoSum(add []byte) (tree.File, error) {
 	for _, l := range lines {
 		buf.WriteString(l + "\n")
 	}
-	return tree.File{Path: "go.sum", Content: buf.Bytes(), Owner: tree.Merged, Template: "go.sum"}, nil
+	return tree.File{Path: "go.sum", Content: buf.Bytes(), Owner: tree.Merged, Template: "go.sum"}
 }
 
 // compareSumLines orders go.sum lines as the go command writes them: by

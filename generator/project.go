@@ -217,9 +217,10 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *tree.Plan, erro
 
 // projectData is what project and wiring templates see.
 type projectData struct {
-	Name    string
-	Module  string
-	Modules []tree.Module // in dependency order: a module after those it depends on
+	Name     string
+	Module   string
+	Database string
+	Modules  []tree.Module // in dependency order: a module after those it depends on
 }
 
 // AnyExtracted reports whether a module has been extracted: the wiring
@@ -228,8 +229,40 @@ func (d projectData) AnyExtracted() bool {
 	return slices.ContainsFunc(d.Modules, func(m tree.Module) bool { return m.Extracted != nil })
 }
 
+// Services are the extracted modules, in dependency order: each runs as a
+// process of its own in compose.yaml and deploy/k8s.
+func (d projectData) Services() []tree.Module {
+	var out []tree.Module
+	for _, m := range d.Modules {
+		if m.Extracted != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Find returns module name.
+func (d projectData) Find(name string) *tree.Module {
+	for i := range d.Modules {
+		if d.Modules[i].Name == name {
+			return &d.Modules[i]
+		}
+	}
+	return nil
+}
+
+// Postgres reports whether the project's database is PostgreSQL, which
+// compose.yaml then runs.
+func (d projectData) Postgres() bool { return d.Database == "postgres" }
+
+// IsExtracted reports whether module name has been extracted.
+func (d projectData) IsExtracted(name string) bool {
+	i := slices.IndexFunc(d.Modules, func(m tree.Module) bool { return m.Name == name })
+	return i >= 0 && d.Modules[i].Extracted != nil
+}
+
 func projectDataOf(m *tree.Manifest) projectData {
-	return projectData{Name: m.Name, Module: m.Module, Modules: ordered(m)}
+	return projectData{Name: m.Name, Module: m.Module, Database: m.Database, Modules: ordered(m)}
 }
 
 // ordered returns the modules so that each comes after its dependencies,
@@ -274,6 +307,17 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	plan.Add(wiring...)
+	// compose.yaml and deploy/: the processes follow the extracted modules.
+	deploy, err := tree.RenderTree(templates.FS, "deploy", projectDataOf(m), nil)
+	if err != nil {
+		return nil, err
+	}
+	plan.Add(deploy...)
+	observed, err := p.observeFiles(m, plan)
+	if err != nil {
+		return nil, err
+	}
+	plan.Add(observed...)
 	plan.Add(architectureFiles(m)...)
 	for {
 		// Shared packages the plan imports and the project lacks, and
@@ -286,6 +330,11 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 			break
 		}
 		plan.Add(support...)
+		if slices.ContainsFunc(support, func(f tree.File) bool { return f.Path == "pkg/telemetry/telemetry.go" }) {
+			if err := p.requireTelemetry(plan); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := tree.Format(plan.Files); err != nil {
 		return nil, err

@@ -8,7 +8,7 @@ import "embed"
 // FS holds the project, module, wiring and extraction templates, and the
 // support package of entity fields (pkg/scalar).
 //
-//go:embed all:project all:module all:wiring all:extract all:fields
+//go:embed all:project all:module all:wiring all:extract all:fields all:deploy
 var FS embed.FS
 
 // GRPCSum holds the go.sum lines a project needs once a module is served

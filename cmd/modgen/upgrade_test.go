@@ -11,7 +11,9 @@ import (
 
 // oldProject makes a project as an older modgen wrote it: without the
 // shared packages that newer module templates use (pkg/httpx, the row
-// helpers of pkg/database), and without their records in modgen.sum.
+// helpers of pkg/database, pkg/telemetry and the tracing of pkg/server),
+// without their records in modgen.sum, and without the requirements of
+// OpenTelemetry and Prometheus in go.mod and go.sum.
 func oldProject(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -19,7 +21,46 @@ func oldProject(t *testing.T) string {
 		t.Fatal(stderr)
 	}
 	root := filepath.Join(dir, "loja")
-	gone := []string{"pkg/httpx/", "pkg/database/rows.go", "pkg/database/rows_test.go"}
+	edit := func(path string, pairs ...string) {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(root, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(data)
+		for i := 0; i < len(pairs); i += 2 {
+			if !strings.Contains(s, pairs[i]) {
+				t.Fatalf("%s lacks %q", path, pairs[i])
+			}
+			s = strings.ReplaceAll(s, pairs[i], pairs[i+1])
+		}
+		if err := os.WriteFile(filepath.Join(root, path), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("cmd/api/main.go",
+		"\t\"github.com/acme/loja/pkg/telemetry\"\n", "",
+		"\tshutdownTracing, err := telemetry.Setup(ctx, \"api\", getenv)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer shutdownTracing(context.WithoutCancel(ctx))\n", "",
+		"slog.New(telemetry.LogHandler(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel})))", "slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))",
+		"\ta.close = append([]func() error{telemetry.RegisterDB(db, \"api\")}, a.close...)\n", "",
+		"\tmux.Handle(\"GET /metrics\", telemetry.MetricsHandler())\n", "")
+	edit("pkg/server/middleware.go", "observe(requestID(accessLog(recoverPanics(routerProblems(routed(h)), log), log)))", "requestID(accessLog(recoverPanics(routerProblems(h), log), log))")
+	mod, _ := os.ReadFile(filepath.Join(root, "go.mod"))
+	sum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
+	var oldMod, oldSum []string
+	for _, line := range strings.SplitAfter(string(mod), "\n") {
+		if !strings.Contains(line, "opentelemetry") && !strings.Contains(line, "prometheus") && !strings.Contains(line, "grpc") && !strings.Contains(line, "google.golang.org") {
+			oldMod = append(oldMod, line)
+		}
+	}
+	for _, line := range strings.SplitAfter(string(sum), "\n") {
+		if !strings.Contains(line, "opentelemetry") && !strings.Contains(line, "prometheus") {
+			oldSum = append(oldSum, line)
+		}
+	}
+	os.WriteFile(filepath.Join(root, "go.mod"), []byte(strings.Join(oldMod, "")), 0o644)
+	os.WriteFile(filepath.Join(root, "go.sum"), []byte(strings.Join(oldSum, "")), 0o644)
+	gone := []string{"pkg/httpx/", "pkg/database/rows.go", "pkg/database/rows_test.go", "pkg/telemetry/", "pkg/server/observe.go"}
 	for _, g := range gone {
 		if err := os.RemoveAll(filepath.Join(root, g)); err != nil {
 			t.Fatal(err)
@@ -31,7 +72,7 @@ func oldProject(t *testing.T) string {
 	}
 	var kept []string
 	for _, line := range strings.SplitAfter(string(sums), "\n") {
-		if !strings.HasPrefix(line, "pkg/httpx/") && !strings.HasPrefix(line, "pkg/database/rows") {
+		if !strings.HasPrefix(line, "pkg/httpx/") && !strings.HasPrefix(line, "pkg/database/rows") && !strings.HasPrefix(line, "pkg/telemetry/") && !strings.HasPrefix(line, "pkg/server/observe.go") {
 			kept = append(kept, line)
 		}
 	}
@@ -50,10 +91,13 @@ func TestAddModuleWritesMissingSharedPackages(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, f := range []string{"pkg/httpx/decode.go", "pkg/httpx/problem.go", "pkg/httpx/httpxtest/httpxtest.go", "pkg/database/rows.go"} {
+	for _, f := range []string{"pkg/httpx/decode.go", "pkg/httpx/problem.go", "pkg/httpx/httpxtest/httpxtest.go", "pkg/database/rows.go", "pkg/telemetry/telemetry.go", "pkg/server/observe.go"} {
 		if !strings.Contains(stdout, "create    "+f+"\n") {
 			t.Errorf("output does not create %s:\n%s", f, stdout)
 		}
+	}
+	if mod, _ := os.ReadFile(filepath.Join(root, "go.mod")); !strings.Contains(string(mod), "go.opentelemetry.io/otel/sdk v") {
+		t.Errorf("go.mod does not require what pkg/telemetry imports:\n%s", mod)
 	}
 	if code, stdout, _ := modgen(t, root, "add", "module", "estoque"); code != 0 || !strings.Contains(stdout, "nothing changed") {
 		t.Errorf("second run: exit %d:\n%s", code, stdout)

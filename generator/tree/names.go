@@ -74,6 +74,15 @@ var reserved = map[string]string{
 	"pgconn": imported, "stdlib": imported,
 	"databasetest": imported, "flag": imported,
 	"scanner": imported,
+	// Observability (pkg/telemetry, pkg/server, pkg/grpcx).
+	"telemetry": imported, "otel": imported,
+	"attribute": imported, "propagation": imported,
+	"resource": imported, "trace": imported,
+	"sdktrace": imported, "tracetest": imported,
+	"otlptracehttp": imported, "otelhttp": imported,
+	"otelgrpc": imported, "stats": imported,
+	"prometheus": imported, "collectors": imported,
+	"promhttp": imported,
 }
 
 // ValidateName checks a project or module name: lower-case ASCII letters and

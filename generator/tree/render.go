@@ -17,6 +17,7 @@ import (
 var funcs = func() template.FuncMap {
 	f := sprig.HermeticTxtFuncMap()
 	f["header"] = func() string { return GeneratedHeader }
+	f["hashheader"] = func() string { return GeneratedHeaderHash }
 	f["exported"] = Exported
 	return f
 }()
