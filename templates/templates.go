@@ -5,9 +5,9 @@ package templates
 
 import "embed"
 
-// FS holds the project, module, wiring and extraction templates.
+// FS holds the project, module, wiring, extraction and subscription templates.
 //
-//go:embed all:project all:module all:wiring all:extract
+//go:embed all:project all:module all:wiring all:extract all:subscription all:subscriber all:nats all:events
 var FS embed.FS
 
 // GRPCSum holds the go.sum lines a project needs once a module is served
@@ -15,3 +15,9 @@ var FS embed.FS
 //
 //go:embed grpc.sum
 var GRPCSum []byte
+
+// NATSSum holds the go.sum lines a project needs once a module subscribes to
+// events (the NATS JetStream transport), on top of those of a new project.
+//
+//go:embed nats.sum
+var NATSSum []byte

@@ -66,7 +66,7 @@ func (c *contract) importNames(f *jen.File) {
 	f.ImportName(c.grpcxPkg(), "grpcx")
 	f.ImportName(c.contractPkg(), "contract")
 	f.ImportName(c.cfg.ModulePath+"/pkg/database", "database")
-	f.ImportName(c.cfg.ModulePath+"/pkg/eventbus", "eventbus")
+	f.ImportName(c.cfg.ModulePath+"/pkg/outbox", "outbox")
 }
 
 // sentinelCode is the gRPC code a sentinel error travels as, by its name.

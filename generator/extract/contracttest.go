@@ -12,7 +12,7 @@ import (
 type testGen struct {
 	c     *contract
 	f     *jen.File
-	local bool // the local implementation can be built: New(Deps{DB, Bus}), Migrations, pkg/database, pkg/eventbus
+	local bool // the local implementation can be built: New(Deps{DB, Bus}), Migrations, pkg/database, pkg/outbox
 	crud  bool // the CRUD contract applies
 }
 
@@ -40,7 +40,7 @@ func contractTest(c *contract) *jen.File {
 	f.ImportNames(packageNames)
 	c.importNames(f)
 	g := &testGen{c: c, f: f}
-	g.local = c.module.ok && c.project.database && c.project.eventbus
+	g.local = c.module.ok && c.project.database && c.project.outbox
 	g.crud = g.local && c.crud != nil
 	f.PackageComment(fmt.Sprintf("The contract of %s.API, run against the local implementation and against", c.pkgName))
 	f.PackageComment("the remote client talking to a real gRPC server on 127.0.0.1: both must")
@@ -71,7 +71,7 @@ func (g *testGen) helpers() {
 			jen.If(jen.Err().Op(":=").Qual(c.cfg.ModulePath+"/pkg/database", "Migrate").Call(jen.Id("ctx"), jen.Id("db"), g.mod("Migrations")), jen.Err().Op("!=").Nil()).Block(g.fatal(jen.Err())),
 			jen.Return(g.mod("New").Call(g.mod("Deps").Values(jen.Dict{
 				jen.Id("DB"):  jen.Id("db"),
-				jen.Id("Bus"): jen.Qual(c.cfg.ModulePath+"/pkg/eventbus", "New").Call(),
+				jen.Id("Bus"): jen.Qual(c.cfg.ModulePath+"/pkg/outbox", "New").Call(jen.Id("db"), jen.Nil()),
 			})).Dot("API").Call()),
 		)
 		f.Line()

@@ -69,7 +69,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		return files
 	}
-	for _, m := range []string{"estoque", "pedidos", "catalogo"} {
+	for _, m := range []string{"estoque", "notificacoes", "pedidos", "catalogo"} {
 		extract(m)
 	}
 	// A test of the user's own: values a Go client cannot send (from

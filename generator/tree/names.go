@@ -44,6 +44,7 @@ var reserved = map[string]string{
 	"signal": imported, "sync": imported,
 	"httptest": imported, "database": imported,
 	"eventbus": imported, "server": imported,
+	"outbox": imported, "events": imported,
 	"domain": imported, "grpc": imported,
 	"sqlite": imported, "reflect": imported,
 	"net": imported, "log": imported,

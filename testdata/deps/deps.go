@@ -6,6 +6,8 @@
 package deps
 
 import (
+	_ "github.com/nats-io/nats.go"
+	_ "github.com/nats-io/nats.go/jetstream"
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
 	_ "google.golang.org/grpc"
 	_ "google.golang.org/grpc/codes"
