@@ -45,6 +45,8 @@ var reserved = map[string]string{
 	"httptest": imported, "database": imported,
 	"eventbus": imported, "server": imported,
 	"outbox": imported, "events": imported,
+	"maps": imported, "nats": imported,
+	"natsoutbox": imported, "jetstream": imported,
 	"domain": imported, "grpc": imported,
 	"sqlite": imported, "reflect": imported,
 	"net": imported, "log": imported,
