@@ -161,7 +161,8 @@ func received(logs, module string) []string {
 // JetStream: the machine's server, then one the test stops and restarts.
 // Without NATS_URL both processes refuse to start; a pedido created through
 // the monolith (pedidos' process commits it and its event) makes
-// notificacoes' handler run in the monolith; an event committed by a pedidos
+// notificacoes' handler run in the monolith, and an estoque item created in
+// the monolith makes pedidos' handler run in pedidos' process; an event committed by a pedidos
 // killed before relaying it arrives after its restart; an event published
 // again runs the handler once; and events created while the broker is down
 // wait in the outbox and all arrive once it is back.
@@ -173,6 +174,7 @@ func TestEventsAcrossProcesses(t *testing.T) {
 	dir := t.TempDir()
 	cmds := append(seed[:len(seed):len(seed)],
 		[]string{"-C", "loja", "add", "subscription", "notificacoes", "pedidos.PedidoCreated"},
+		[]string{"-C", "loja", "add", "subscription", "pedidos", "estoque.EstoqueCreated"},
 		[]string{"-C", "loja", "extract", "module", "estoque"},
 		[]string{"-C", "loja", "extract", "module", "notificacoes"},
 		[]string{"-C", "loja", "extract", "module", "pedidos"})
@@ -191,8 +193,11 @@ func TestEventsAcrossProcesses(t *testing.T) {
 
 	// The streams of this test, apart from any other's, deleted at the end.
 	prefix := fmt.Sprintf("modgentest%d", time.Now().UnixNano())
-	stream := strings.ToUpper(prefix + "_pedidos")
-	t.Cleanup(func() { natsRequest(sharedNATS, "$JS.API.STREAM.DELETE."+stream, nil, nil, true) })
+	t.Cleanup(func() {
+		for _, publisher := range []string{"pedidos", "estoque"} {
+			natsRequest(sharedNATS, "$JS.API.STREAM.DELETE."+strings.ToUpper(prefix+"_"+publisher), nil, nil, true)
+		}
+	})
 
 	httpAddr, apiGRPC, pedidosAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	apiEnv := []string{"ADDR=" + httpAddr, "GRPC_ADDR=" + apiGRPC, "PEDIDOS_REMOTE_ADDR=" + pedidosAddr,
@@ -260,6 +265,19 @@ func TestEventsAcrossProcesses(t *testing.T) {
 		t.Fatalf("notificacoes received %v; want one event\napi logs:\n%s\npedidos logs:\n%s", ids, apiLogs, pedidosLogs)
 	}
 	t.Logf("a pedido created in pedidos' process reached notificacoes in the monolith %s after the POST", time.Since(t0))
+
+	// And the other way round: estoque runs in the monolith, pedidos
+	// handles its created event in its own process.
+	t0 = time.Now()
+	if resp, err := http.Post(base+"/estoque", "application/json", strings.NewReader(`{"name":"parafuso"}`)); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST /estoque: %v %v", resp, err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); len(received(pedidosLogs.String(), "pedidos")) != 1; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("pedidos did not receive estoque's event\npedidos logs:\n%s\napi logs:\n%s", pedidosLogs, apiLogs)
+		}
+	}
+	t.Logf("an estoque item created in the monolith reached pedidos in its own process %s after the POST", time.Since(t0))
 
 	// Killed between commit and relay: pedidos runs with a broker it cannot
 	// reach, so the event stays in its outbox; SIGKILL; restarted with the
