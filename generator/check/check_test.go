@@ -353,3 +353,44 @@ func writeBaseline(t *testing.T, root string, data []byte) {
 	t.Helper()
 	testtree.Write(t, root, map[string]string{archrules.BaselineFile: string(data)})
 }
+
+// TestGraphEventEdges: a subscription is drawn as an event arrow from the
+// publisher to the subscriber, apart from the call arrow between the same
+// modules, and an events import without a subscription is red.
+func TestGraphEventEdges(t *testing.T) {
+	a := &archrules.Analysis{
+		Modules: []archrules.Module{{Name: "estoque", SubscribesTo: []string{"pedidos"}}, {Name: "fiscal"}, {Name: "pedidos", DependsOn: []string{"estoque"}}},
+		Edges: []archrules.Edge{
+			{From: "estoque", To: "pedidos", Declared: true, Event: true},
+			{From: "fiscal", To: "pedidos", Event: true},
+			{From: "pedidos", To: "estoque", Declared: true},
+		},
+	}
+	m, err := check.RenderGraph(a, check.FormatMermaid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`    pedidos --> estoque` + "\n",
+		`    pedidos ==>|"events"| estoque` + "\n",
+		`    pedidos ==>|"events: undeclared"| fiscal` + "\n",
+		"    linkStyle 2 stroke:#d32f2f",
+	} {
+		if !bytes.Contains(m, []byte(want)) {
+			t.Errorf("mermaid lacks %q:\n%s", want, m)
+		}
+	}
+	d, err := check.RenderGraph(a, check.FormatDOT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`    "pedidos" -> "estoque";`,
+		`    "pedidos" -> "estoque" [style=bold, color=blue, fontcolor=blue, label="events"];`,
+		`    "pedidos" -> "fiscal" [style=bold, color=red, fontcolor=red, label="events: undeclared"];`,
+	} {
+		if !bytes.Contains(d, []byte(want+"\n")) {
+			t.Errorf("dot lacks %q:\n%s", want, d)
+		}
+	}
+}

@@ -66,7 +66,9 @@ func drawing(a *archrules.Analysis) ([]node, []arrow) {
 	imported := map[[2]string]bool{}
 	var arrows []arrow
 	for _, e := range a.Edges {
-		imported[[2]string{e.From, e.To}] = true
+		if !e.Event { // importing a module's events is not using its API
+			imported[[2]string{e.From, e.To}] = true
+		}
 		var broken []string
 		if e.Private {
 			broken = append(broken, "private import")
