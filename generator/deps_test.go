@@ -53,14 +53,14 @@ func TestGRPCRequirementsMatchDeps(t *testing.T) {
 	for _, r := range project.Require {
 		got = append(got, r.Mod.String())
 	}
-	for _, r := range grpcRequires {
+	for _, r := range append(grpcRequires, natsRequires...) {
 		got = append(got, r.Path+"@"+r.Version)
 	}
 	slices.Sort(want)
 	slices.Sort(got)
 	got = slices.Compact(got) // grpcRequires makes some of the project's indirect requirements direct
 	if !slices.Equal(want, got) {
-		t.Errorf("new-project requires + grpcRequires =\n%v\ntestdata/deps/go.mod requires\n%v", got, want)
+		t.Errorf("new-project requires + grpcRequires + natsRequires =\n%v\ntestdata/deps/go.mod requires\n%v", got, want)
 	}
 
 	sum, err := os.ReadFile("../testdata/deps/go.sum")
@@ -76,9 +76,9 @@ func TestGRPCRequirementsMatchDeps(t *testing.T) {
 		slices.Sort(l)
 		return l
 	}
-	merged := lines(append(append([]byte{}, baseSum...), append([]byte("\n"), templates.GRPCSum...)...))
+	merged := lines(slices.Concat(baseSum, []byte("\n"), templates.GRPCSum, []byte("\n"), templates.NATSSum))
 	if !slices.Equal(merged, lines(sum)) {
-		t.Errorf("project go.sum + grpc.sum differ from testdata/deps/go.sum")
+		t.Errorf("project go.sum + grpc.sum + nats.sum differ from testdata/deps/go.sum")
 	}
 }
 

@@ -221,6 +221,8 @@ type projectData struct {
 	Module   string
 	Database string
 	Modules  []tree.Module // in dependency order: a module after those it depends on
+	// Subscriptions are every module's, sorted.
+	Subscriptions []tree.Subscription
 }
 
 // AnyExtracted reports whether a module has been extracted: the wiring
@@ -262,7 +264,7 @@ func (d projectData) IsExtracted(name string) bool {
 }
 
 func projectDataOf(m *tree.Manifest) projectData {
-	return projectData{Name: m.Name, Module: m.Module, Database: m.Database, Modules: ordered(m)}
+	return projectData{Name: m.Name, Module: m.Module, Database: m.Database, Modules: ordered(m), Subscriptions: m.Subscriptions()}
 }
 
 // ordered returns the modules so that each comes after its dependencies,
@@ -318,6 +320,16 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	plan.Add(observed...)
+	subscribers, err := subscriberFiles(m)
+	if err != nil {
+		return nil, err
+	}
+	plan.Add(subscribers...)
+	commands, err := eventCommandFiles(m)
+	if err != nil {
+		return nil, err
+	}
+	plan.Add(commands...)
 	plan.Add(architectureFiles(m)...)
 	for {
 		// Shared packages the plan imports and the project lacks, and
@@ -358,7 +370,13 @@ func (p *Project) ArchModules() []archrules.Module { return archModules(p.Manife
 func archModules(m *tree.Manifest) []archrules.Module {
 	mods := make([]archrules.Module, 0, len(m.Modules))
 	for _, mod := range m.Modules {
-		mods = append(mods, archrules.Module{Name: mod.Name, DependsOn: mod.DependsOn, Extracted: mod.Extracted != nil})
+		var publishers []string
+		for _, s := range mod.Subscribes {
+			if p, _, _ := strings.Cut(s, "."); !slices.Contains(publishers, p) {
+				publishers = append(publishers, p)
+			}
+		}
+		mods = append(mods, archrules.Module{Name: mod.Name, DependsOn: mod.DependsOn, SubscribesTo: publishers, Extracted: mod.Extracted != nil})
 	}
 	return mods
 }

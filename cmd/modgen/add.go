@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/modgen-dev/modgen/generator"
 	"github.com/modgen-dev/modgen/generator/tree"
@@ -11,13 +12,13 @@ import (
 func newAddCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add",
-		Short: "Add something to the project (a module)",
+		Short: "Add something to the project (a module, a subscription)",
 		Args:  args(0, "a subcommand such as `module`"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usageError{fmt.Errorf("modgen add: missing subcommand; run `modgen add module NAME`")}
 		},
 	}
-	cmd.AddCommand(newAddModuleCmd(g))
+	cmd.AddCommand(newAddModuleCmd(g), newAddSubscriptionCmd(g))
 	return cmd
 }
 
@@ -89,5 +90,52 @@ Running it again with the same flags changes nothing.`,
 	cmd.Flags().StringSliceVar(&opts.DependsOn, "depends-on", nil, "modules this one uses, comma-separated (`a,b`)")
 	cmd.Flags().StringVar(&opts.Fields, "fields", "", "the entity's fields, comma-separated `name:type[?][:unique|:index]` (default: name and description)")
 	cmd.Flags().StringVar(&opts.Entity, "entity", "", "entity type `Name` (default: the module name in the singular, capitalized: pedidos → Pedido)")
+	return cmd
+}
+
+func newAddSubscriptionCmd(g *globals) *cobra.Command {
+	var opts generator.AddSubscriptionOptions
+	cmd := &cobra.Command{
+		Use:   "subscription SUBSCRIBER PUBLISHER.EVENT",
+		Short: "Make a module handle another module's event",
+		Long: `Make module SUBSCRIBER handle the event EVENT that module PUBLISHER
+publishes (a type of internal/PUBLISHER/events): record it in modgen.yaml,
+scaffold the handler internal/SUBSCRIBER/on_PUBLISHER_EVENT.go (yours to
+edit) and register it in the generated code. Events are written in the
+transaction of the change they announce and delivered at least once, in
+order per publisher, through the subscriber's inbox (see pkg/outbox): in
+process, or over NATS JetStream when NATS_URL is set.
+
+Running it again changes nothing.`,
+		Example: `  modgen add subscription notificacoes pedidos.PedidoCreated
+  modgen add subscription estoque pedidos.PedidoCreated`,
+		Args: args(2, "the SUBSCRIBER module and the PUBLISHER.EVENT"),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			opts.Subscriber, opts.Event = a[0], a[1]
+			p, err := g.project()
+			if err != nil {
+				return err
+			}
+			defer p.Close()
+			plan, err := p.AddSubscription(opts)
+			if err != nil {
+				return err
+			}
+			changes, err := g.apply(p, plan)
+			if err != nil {
+				return err
+			}
+			if !g.dryRun {
+				if tree.Count(changes, tree.Unchanged) == len(changes) {
+					fmt.Fprintf(g.stdout, "%s already subscribes to %s; nothing changed\n", opts.Subscriber, opts.Event)
+				} else {
+					publisher, event, _ := strings.Cut(opts.Event, ".")
+					fmt.Fprintf(g.stdout, "\n%s subscribes to %s: handle it in internal/%s/%s\n",
+						opts.Subscriber, opts.Event, opts.Subscriber, generator.HandlerFile(publisher, event))
+				}
+			}
+			return nil
+		},
+	}
 	return cmd
 }

@@ -138,7 +138,7 @@ func TestCheckCmdBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err = execCommand(t, newCheckCmd, root, false)
-	wantOut := "internal/estoque/reserva.go:3: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus\n" +
+	wantOut := "internal/estoque/reserva.go:3: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)\n" +
 		"internal/estoque/reserva.go:3: estoque imports pedidos without declaring it; add pedidos to depends_on of estoque in modgen.yaml\n"
 	if out != wantOut {
 		t.Errorf("new violations: out\n%s\nwant\n%s", out, wantOut)

@@ -39,6 +39,14 @@ var scenarios = []scenario{
 		[]string{"-C", "loja", "extract", "module", "estoque"},
 		[]string{"-C", "loja", "extract", "module", "estoque"}),
 		map[int]func(*testing.T, string){5: addReservations}},
+	// The article's events: notificacoes and estoque handle pedidos' created
+	// event (estoque against the calls), then every module extracted.
+	{"events", "loja", append(seed[:len(seed):len(seed)],
+		[]string{"-C", "loja", "add", "subscription", "notificacoes", "pedidos.PedidoCreated"},
+		[]string{"-C", "loja", "add", "subscription", "estoque", "pedidos.PedidoCreated"},
+		[]string{"-C", "loja", "extract", "module", "estoque"},
+		[]string{"-C", "loja", "extract", "module", "notificacoes"},
+		[]string{"-C", "loja", "extract", "module", "pedidos"}), nil},
 	// The seed split: pedidos extracted after the modules it calls.
 	{"split", "loja", append(seed[:len(seed):len(seed)],
 		[]string{"-C", "loja", "extract", "module", "estoque"},

@@ -9,7 +9,11 @@
 //     (internal/<other>), never a package below it (internal/<other>/domain);
 //   - a module may import another module only if modgen.yaml lists it in
 //     depends_on;
-//   - modules must not import each other in a cycle;
+//   - a module may import another module's events package
+//     (internal/<other>/events) if it subscribes to that module's events or
+//     depends on it; an events package imports no other module, so
+//     subscriptions never make a cycle;
+//   - modules must not import each other in a cycle (events excepted);
 //   - pkg/ holds shared libraries and must not import anything under internal/;
 //   - a module's SQL names only its own tables (the data has boundaries too).
 //
@@ -46,12 +50,18 @@ import (
 
 // Rule names, as they appear in violations, JSON reports and baselines.
 const (
-	RulePrivateImport        = "private-import"
-	RuleUndeclaredDependency = "undeclared-dependency"
-	RuleCycle                = "cycle"
-	RulePkgImportsInternal   = "pkg-imports-internal"
-	RuleForeignTable         = "foreign-table"
+	RulePrivateImport          = "private-import"
+	RuleUndeclaredDependency   = "undeclared-dependency"
+	RuleCycle                  = "cycle"
+	RulePkgImportsInternal     = "pkg-imports-internal"
+	RuleForeignTable           = "foreign-table"
+	RuleUndeclaredSubscription = "undeclared-subscription"
+	RuleEventsImportModule     = "events-import-module"
 )
+
+// eventsDir is internal/<module>/events, the module's event types: the one
+// package of a module besides its public one that others may import.
+const eventsDir = "events"
 
 // BaselineFile is the baseline at the project root: violations accepted for
 // now, so that only new ones fail.
@@ -65,6 +75,8 @@ const architectureDir = "architecture"
 type Module struct {
 	Name      string   `json:"name"`
 	DependsOn []string `json:"depends_on,omitempty"`
+	// SubscribesTo names the modules whose events the module handles.
+	SubscribesTo []string `json:"subscribes_to,omitempty"`
 	// Extracted modules are served by their own gRPC server.
 	Extracted bool `json:"extracted,omitempty"`
 }
@@ -95,6 +107,9 @@ type Edge struct {
 	Private bool
 	// Cycle reports whether the edge is part of an import cycle of modules.
 	Cycle bool
+	// Event reports an import of To's events package only: From handles
+	// To's events. Event edges are never part of a cycle.
+	Event bool
 }
 
 // Breaks reports whether the edge breaks a rule.
@@ -201,13 +216,17 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 	internalPrefix := modulePath + "/internal"
 
 	var vs []Violation
-	edges := map[[2]string]*Edge{}
+	type edgeKey struct {
+		from, to string
+		event    bool
+	}
+	edges := map[edgeKey]*Edge{}
 	for i, rel := range rels {
 		from := owner(rel)
 		note(from)
 		isPkg := strings.HasPrefix(rel, "pkg/")
 		for _, imp := range imports[i] {
-			to, below := target(strings.TrimPrefix(imp.path, internalPrefix))
+			to, sub := target(strings.TrimPrefix(imp.path, internalPrefix))
 			if isPkg {
 				vs = append(vs, Violation{rel, imp.line, RulePkgImportsInternal, fmt.Sprintf(
 					"%s imports %s: pkg/ holds shared libraries and must not import anything under internal/; move what it needs into pkg/ or pass it in from cmd/api",
@@ -219,15 +238,29 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 				continue // not a module's file, the internal package itself, or the module's own package
 			}
 			note(to)
+			if inEvents(rel) {
+				vs = append(vs, Violation{rel, imp.line, RuleEventsImportModule, fmt.Sprintf(
+					"internal/%s/events imports %s: an events package must import no other module, so that any module can subscribe to it; copy the fields the event needs into its own types",
+					from, imp.path)})
+			}
+			event := sub == eventsDir
 			declared := known[from] != nil && contains(known[from].DependsOn, to)
-			key := [2]string{from, to}
+			if event && known[from] != nil && contains(known[from].SubscribesTo, to) {
+				declared = true
+			}
+			key := edgeKey{from, to, event}
 			e := edges[key]
 			if e == nil {
-				e = &Edge{From: from, To: to, File: rel, Line: imp.line, Declared: declared}
+				e = &Edge{From: from, To: to, File: rel, Line: imp.line, Declared: declared, Event: event}
 				edges[key] = e
 			}
 			switch {
-			case below:
+			case event && !declared:
+				vs = append(vs, Violation{rel, imp.line, RuleUndeclaredSubscription, fmt.Sprintf(
+					"%s imports the events of %s without subscribing to them; run `modgen add subscription %s %s.<Event>`",
+					from, describe(to, known), from, to)})
+			case event:
+			case sub != "":
 				e.Private = true
 				vs = append(vs, Violation{rel, imp.line, RulePrivateImport, fmt.Sprintf(
 					"%s imports %s, a private package of %s; use %s's public API (package internal/%s)",
@@ -252,7 +285,10 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 		if a.Edges[i].From != a.Edges[j].From {
 			return a.Edges[i].From < a.Edges[j].From
 		}
-		return a.Edges[i].To < a.Edges[j].To
+		if a.Edges[i].To != a.Edges[j].To {
+			return a.Edges[i].To < a.Edges[j].To
+		}
+		return !a.Edges[i].Event && a.Edges[j].Event
 	})
 	vs = append(vs, cycles(a.Edges)...)
 	foreign, err := foreignTables(root, rels, sqls)
@@ -276,17 +312,24 @@ func owner(rel string) string {
 }
 
 // target splits an import path relative to <module>/internal into the module
-// it reaches and whether it reaches below the module's public package.
-func target(rest string) (module string, below bool) {
+// it reaches and the package below the module's public package it reaches
+// ("" for the public package).
+func target(rest string) (module, sub string) {
 	rest = strings.TrimPrefix(rest, "/")
 	if rest == "" {
-		return "", false
+		return "", ""
 	}
-	module, sub, _ := strings.Cut(rest, "/")
+	module, sub, _ = strings.Cut(rest, "/")
 	if module == architectureDir {
-		return "", false
+		return "", ""
 	}
-	return module, sub != ""
+	return module, sub
+}
+
+// inEvents reports whether rel is a file of a module's events package.
+func inEvents(rel string) bool {
+	parts := strings.Split(rel, "/")
+	return len(parts) == 4 && parts[0] == "internal" && parts[2] == eventsDir
 }
 
 // describe names a module, saying when modgen.yaml does not list it.
@@ -326,6 +369,9 @@ func cycles(edges []Edge) []Violation {
 	next := map[string][]string{} // sorted, since edges are
 	index := map[[2]string]int{}
 	for i, e := range edges {
+		if e.Event {
+			continue
+		}
 		next[e.From] = append(next[e.From], e.To)
 		index[[2]string{e.From, e.To}] = i
 	}
@@ -353,6 +399,9 @@ func cycles(edges []Edge) []Violation {
 	var vs []Violation
 	seen := map[string]bool{}
 	for i := range edges {
+		if edges[i].Event {
+			continue
+		}
 		u, v := edges[i].From, edges[i].To
 		p := tree(v)
 		if _, ok := p[u]; !ok {
@@ -384,7 +433,7 @@ func cycles(edges []Edge) []Violation {
 		seen[printed] = true
 		first := edges[index[[2]string{cycle[0], cycle[1]}]]
 		vs = append(vs, Violation{first.File, first.Line, RuleCycle, fmt.Sprintf(
-			"modules import each other in a cycle: %s; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
+			"modules import each other in a cycle: %s; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)",
 			printed)})
 	}
 	return vs

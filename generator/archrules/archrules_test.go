@@ -82,6 +82,34 @@ func TestCheck(t *testing.T) {
 		},
 		mods: loja,
 	}, {
+		// The article's example: pedidos calls estoque, estoque handles
+		// pedidos' events. Calls one way, events the other: no cycle.
+		name: "subscription against the calls",
+		files: map[string]string{
+			"internal/estoque/api.go":                       goFile("estoque", in("internal/estoque/events")),
+			"internal/estoque/events/events.go":             goFile("events", "time"),
+			"internal/estoque/on_pedidos_pedido_created.go": goFile("estoque", in("internal/pedidos/events")),
+			"internal/pedidos/api.go":                       goFile("pedidos", in("internal/pedidos/events")),
+			"internal/pedidos/events/events.go":             goFile("events", "time"),
+			"internal/pedidos/service.go":                   goFile("pedidos", in("internal/estoque")),
+		},
+		mods: []archrules.Module{{Name: "estoque", SubscribesTo: []string{"pedidos"}}, {Name: "pedidos", DependsOn: []string{"estoque"}}},
+	}, {
+		name: "events without a subscription, events importing a module",
+		files: map[string]string{
+			"internal/estoque/on_pedidos.go":    goFile("estoque", in("internal/pedidos/events")),
+			"internal/estoque/reserva.go":       goFile("estoque", in("internal/pedidos/events/internal")),
+			"internal/pedidos/events/events.go": goFile("events", in("internal/estoque")),
+			"internal/pedidos/service.go":       goFile("pedidos", in("internal/estoque")),
+		},
+		mods: []archrules.Module{{Name: "estoque"}, {Name: "pedidos", DependsOn: []string{"estoque"}}},
+		want: []string{
+			"internal/estoque/on_pedidos.go:4: estoque imports the events of pedidos without subscribing to them; run `modgen add subscription estoque pedidos.<Event>`",
+			"internal/estoque/reserva.go:4: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)",
+			"internal/estoque/reserva.go:4: estoque imports github.com/acme/loja/internal/pedidos/events/internal, a private package of pedidos; use pedidos's public API (package internal/pedidos)",
+			"internal/pedidos/events/events.go:4: internal/pedidos/events imports github.com/acme/loja/internal/estoque: an events package must import no other module, so that any module can subscribe to it; copy the fields the event needs into its own types",
+		},
+	}, {
 		name: "private packages of another module",
 		files: map[string]string{
 			"internal/estoque/api.go":            goFile("estoque"),
@@ -121,7 +149,7 @@ func TestCheck(t *testing.T) {
 		},
 		mods: loja,
 		want: []string{
-			"internal/estoque/contract_test.go:6: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
+			"internal/estoque/contract_test.go:6: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)",
 			"internal/estoque/contract_test.go:6: estoque imports pedidos without declaring it; add pedidos to depends_on of estoque in modgen.yaml",
 			"internal/pedidos/service_test.go:4: pedidos imports github.com/acme/loja/internal/estoque/domain, a private package of estoque; use estoque's public API (package internal/estoque)",
 		},
@@ -189,9 +217,9 @@ func TestCheck(t *testing.T) {
 			{Name: "precos", DependsOn: []string{"carrinho"}},
 		},
 		want: []string{
-			"internal/carrinho/service.go:4: modules import each other in a cycle: carrinho → cupons → carrinho; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
-			"internal/carrinho/service.go:4: modules import each other in a cycle: carrinho → cupons → precos → carrinho; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
-			"internal/estoque/service.go:4: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
+			"internal/carrinho/service.go:4: modules import each other in a cycle: carrinho → cupons → carrinho; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)",
+			"internal/carrinho/service.go:4: modules import each other in a cycle: carrinho → cupons → precos → carrinho; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)",
+			"internal/estoque/service.go:4: modules import each other in a cycle: estoque → pedidos → estoque; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)",
 		},
 	}, {
 		name: "a long cycle is printed whole",
@@ -208,7 +236,7 @@ func TestCheck(t *testing.T) {
 			{Name: "transportes", DependsOn: []string{"entrega"}},
 		},
 		want: []string{
-			"internal/entrega/service.go:4: modules import each other in a cycle: entrega → frete → rotas → transportes → entrega; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus",
+			"internal/entrega/service.go:4: modules import each other in a cycle: entrega → frete → rotas → transportes → entrega; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)",
 			"internal/transportes/service.go:5: transportes imports github.com/acme/loja/internal/entrega/domain, a private package of entrega; use entrega's public API (package internal/entrega)",
 		},
 	}, {
@@ -462,7 +490,8 @@ package architecture
 // modulePath is the module path of go.mod.
 const modulePath = "github.com/acme/loja"
 
-// modules are the modules of modgen.yaml and their declared dependencies.
+// modules are the modules of modgen.yaml, their declared dependencies and
+// the modules whose events they handle.
 var modules = []Module{
 	{Name: "estoque", Extracted: true},
 	{Name: "notificacoes"},

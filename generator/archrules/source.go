@@ -89,7 +89,8 @@ package architecture
 // modulePath is the module path of go.mod.
 const modulePath = ` + strconv.Quote(modulePath) + `
 
-// modules are the modules of modgen.yaml and their declared dependencies.
+// modules are the modules of modgen.yaml, their declared dependencies and
+// the modules whose events they handle.
 `)
 	if len(sorted) == 0 {
 		b.WriteString("var modules = []Module{}\n")
@@ -104,6 +105,13 @@ const modulePath = ` + strconv.Quote(modulePath) + `
 				deps[i] = strconv.Quote(d)
 			}
 			fields = append(fields, "DependsOn: []string{"+strings.Join(deps, ", ")+"}")
+		}
+		if len(m.SubscribesTo) > 0 {
+			pubs := make([]string, len(m.SubscribesTo))
+			for i, p := range m.SubscribesTo {
+				pubs[i] = strconv.Quote(p)
+			}
+			fields = append(fields, "SubscribesTo: []string{"+strings.Join(pubs, ", ")+"}")
 		}
 		if m.Extracted {
 			fields = append(fields, "Extracted: true")

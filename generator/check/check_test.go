@@ -59,7 +59,7 @@ func loja(t *testing.T) string {
 	return root
 }
 
-const lojaText = `internal/fiscal/service.go:4: modules import each other in a cycle: fiscal → pedidos → fiscal; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or publish an event on pkg/eventbus
+const lojaText = `internal/fiscal/service.go:4: modules import each other in a cycle: fiscal → pedidos → fiscal; remove one of these imports: let one side declare the interface it needs and have cmd/api wire it, or have one side subscribe to the other's events (modgen add subscription)
 internal/legado/legado.go:4: legado imports estoque without declaring it; legado is not in modgen.yaml: add it there as a module with estoque in its depends_on
 internal/pedidos/repository.go:4: pedidos imports github.com/acme/loja/internal/estoque/domain, a private package of estoque; use estoque's public API (package internal/estoque)
 internal/pedidos/service.go:5: pedidos imports fiscal without declaring it; add fiscal to depends_on of pedidos in modgen.yaml
@@ -332,6 +332,7 @@ func TestMermaidIDs(t *testing.T) {
 	}
 	want := `flowchart LR
     %% modgen graph: arrows are imports in the code; dotted arrows are depends_on entries no code imports;
+    %% thick arrows labelled events go from a module to the modules that subscribe to its events;
     %% red arrows break a module rule; [[double boxes]] are extracted modules; dashed boxes are not in modgen.yaml.
     m_0["end"]
     m_1["m_0"]
@@ -351,4 +352,45 @@ func TestMermaidIDs(t *testing.T) {
 func writeBaseline(t *testing.T, root string, data []byte) {
 	t.Helper()
 	testtree.Write(t, root, map[string]string{archrules.BaselineFile: string(data)})
+}
+
+// TestGraphEventEdges: a subscription is drawn as an event arrow from the
+// publisher to the subscriber, apart from the call arrow between the same
+// modules, and an events import without a subscription is red.
+func TestGraphEventEdges(t *testing.T) {
+	a := &archrules.Analysis{
+		Modules: []archrules.Module{{Name: "estoque", SubscribesTo: []string{"pedidos"}}, {Name: "fiscal"}, {Name: "pedidos", DependsOn: []string{"estoque"}}},
+		Edges: []archrules.Edge{
+			{From: "estoque", To: "pedidos", Declared: true, Event: true},
+			{From: "fiscal", To: "pedidos", Event: true},
+			{From: "pedidos", To: "estoque", Declared: true},
+		},
+	}
+	m, err := check.RenderGraph(a, check.FormatMermaid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`    pedidos --> estoque` + "\n",
+		`    pedidos ==>|"events"| estoque` + "\n",
+		`    pedidos ==>|"events: undeclared"| fiscal` + "\n",
+		"    linkStyle 2 stroke:#d32f2f",
+	} {
+		if !bytes.Contains(m, []byte(want)) {
+			t.Errorf("mermaid lacks %q:\n%s", want, m)
+		}
+	}
+	d, err := check.RenderGraph(a, check.FormatDOT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`    "pedidos" -> "estoque";`,
+		`    "pedidos" -> "estoque" [style=bold, color=blue, fontcolor=blue, label="events"];`,
+		`    "pedidos" -> "fiscal" [style=bold, color=red, fontcolor=red, label="events: undeclared"];`,
+	} {
+		if !bytes.Contains(d, []byte(want+"\n")) {
+			t.Errorf("dot lacks %q:\n%s", want, d)
+		}
+	}
 }

@@ -41,6 +41,7 @@ func formatError(format string) error {
 type arrow struct {
 	from, to string
 	unused   bool     // declared in depends_on, not imported
+	event    bool     // events flowing from the publisher (from) to a subscriber (to)
 	broken   []string // the rules the import breaks, in words
 }
 
@@ -65,7 +66,9 @@ func drawing(a *archrules.Analysis) ([]node, []arrow) {
 	imported := map[[2]string]bool{}
 	var arrows []arrow
 	for _, e := range a.Edges {
-		imported[[2]string{e.From, e.To}] = true
+		if !e.Event { // importing a module's events is not using its API
+			imported[[2]string{e.From, e.To}] = true
+		}
 		var broken []string
 		if e.Private {
 			broken = append(broken, "private import")
@@ -75,6 +78,11 @@ func drawing(a *archrules.Analysis) ([]node, []arrow) {
 		}
 		if e.Cycle {
 			broken = append(broken, "cycle")
+		}
+		if e.Event {
+			// Drawn the way the events flow: from the publisher.
+			arrows = append(arrows, arrow{from: e.To, to: e.From, event: true, broken: broken})
+			continue
 		}
 		arrows = append(arrows, arrow{from: e.From, to: e.To, broken: broken})
 	}
@@ -91,7 +99,10 @@ func drawing(a *archrules.Analysis) ([]node, []arrow) {
 		if arrows[i].from != arrows[j].from {
 			return arrows[i].from < arrows[j].from
 		}
-		return arrows[i].to < arrows[j].to
+		if arrows[i].to != arrows[j].to {
+			return arrows[i].to < arrows[j].to
+		}
+		return !arrows[i].event && arrows[j].event
 	})
 	return nodes, arrows
 }
@@ -133,6 +144,7 @@ func mermaid(nodes []node, arrows []arrow) []byte {
 	var b bytes.Buffer
 	b.WriteString("flowchart LR\n")
 	b.WriteString("    %% modgen graph: arrows are imports in the code; dotted arrows are depends_on entries no code imports;\n")
+	b.WriteString("    %% thick arrows labelled events go from a module to the modules that subscribe to its events;\n")
 	b.WriteString("    %% red arrows break a module rule; [[double boxes]] are extracted modules; dashed boxes are not in modgen.yaml.\n")
 	var extracted, unknown []string
 	for _, n := range nodes {
@@ -153,6 +165,13 @@ func mermaid(nodes []node, arrows []arrow) []byte {
 		switch {
 		case a.unused:
 			fmt.Fprintf(&b, "    %s -.->|%s| %s\n", ids[a.from], mermaidText("not imported"), ids[a.to])
+		case a.event:
+			label := "events"
+			if len(a.broken) > 0 {
+				label += ": " + strings.Join(a.broken, ", ")
+				red = append(red, strconv.Itoa(i))
+			}
+			fmt.Fprintf(&b, "    %s ==>|%s| %s\n", ids[a.from], mermaidText(label), ids[a.to])
 		case len(a.broken) > 0:
 			fmt.Fprintf(&b, "    %s -->|%s| %s\n", ids[a.from], mermaidText(strings.Join(a.broken, ", ")), ids[a.to])
 			red = append(red, strconv.Itoa(i))
@@ -182,6 +201,7 @@ func mermaidText(s string) string {
 func dot(nodes []node, arrows []arrow) []byte {
 	var b bytes.Buffer
 	b.WriteString("// modgen graph: arrows are imports in the code; dashed arrows are depends_on entries no code imports;\n")
+	b.WriteString("// bold blue arrows labelled events go from a module to the modules that subscribe to its events;\n")
 	b.WriteString("// red arrows break a module rule; 3D boxes are extracted modules; dashed boxes are not in modgen.yaml.\n")
 	b.WriteString("digraph modules {\n")
 	b.WriteString("    rankdir=LR;\n")
@@ -202,6 +222,10 @@ func dot(nodes []node, arrows []arrow) []byte {
 		switch {
 		case a.unused:
 			fmt.Fprintf(&b, " [style=dashed, color=gray40, label=%s]", strconv.Quote("not imported"))
+		case a.event && len(a.broken) > 0:
+			fmt.Fprintf(&b, " [style=bold, color=red, fontcolor=red, label=%s]", strconv.Quote("events: "+strings.Join(a.broken, ", ")))
+		case a.event:
+			fmt.Fprintf(&b, " [style=bold, color=blue, fontcolor=blue, label=%s]", strconv.Quote("events"))
 		case len(a.broken) > 0:
 			fmt.Fprintf(&b, " [color=red, fontcolor=red, penwidth=2, label=%s]", strconv.Quote(strings.Join(a.broken, ", ")))
 		}

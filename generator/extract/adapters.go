@@ -70,7 +70,7 @@ func (c *contract) importNames(f *jen.File) {
 	f.ImportName(c.grpcxPkg(), "grpcx")
 	f.ImportName(c.contractPkg(), "contract")
 	f.ImportName(c.cfg.ModulePath+"/pkg/database", "database")
-	f.ImportName(c.cfg.ModulePath+"/pkg/eventbus", "eventbus")
+	f.ImportName(c.cfg.ModulePath+"/pkg/outbox", "outbox")
 	f.ImportName(c.scalarPkg(), "scalar")
 }
 

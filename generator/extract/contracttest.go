@@ -13,7 +13,7 @@ import (
 type testGen struct {
 	c     *contract
 	f     *jen.File
-	local bool // the local implementation can be built: New(Deps{DB, Bus}), Migrations, pkg/database, pkg/eventbus
+	local bool // the local implementation can be built: New(Deps{DB, Bus}), Migrations, pkg/database, pkg/outbox
 	crud  bool // the CRUD contract applies
 }
 
@@ -41,7 +41,7 @@ func contractTest(c *contract) *jen.File {
 	f.ImportNames(packageNames)
 	c.importNames(f)
 	g := &testGen{c: c, f: f}
-	g.local = c.module.ok && c.project.database && c.project.eventbus
+	g.local = c.module.ok && c.project.database && c.project.outbox
 	g.crud = g.local && c.crud != nil
 	f.PackageComment(fmt.Sprintf("The contract of %s.API, run against the local implementation and against", c.pkgName))
 	f.PackageComment("the remote client talking to a real gRPC server on 127.0.0.1: both must")
@@ -78,7 +78,7 @@ func (g *testGen) helpers() {
 			jen.Id("db").Op(":=").Qual(c.cfg.ModulePath+"/pkg/database/databasetest", "Open").Call(jen.Id("t"), g.mod("Migrations")),
 			jen.Return(g.mod("New").Call(g.mod("Deps").Values(jen.DictFunc(func(d jen.Dict) {
 				d[jen.Id("DB")] = jen.Id("db")
-				d[jen.Id("Bus")] = jen.Qual(c.cfg.ModulePath+"/pkg/eventbus", "New").Call()
+				d[jen.Id("Bus")] = jen.Qual(c.cfg.ModulePath+"/pkg/outbox", "New").Call(jen.Id("db"), jen.Nil())
 				if g.withStubs() {
 					for _, st := range c.module.stubs {
 						d[jen.Id(st.field)] = jen.Id(unexported(st.field) + "Stub").Values()

@@ -13,8 +13,8 @@ func generateGo(c *contract, pf *protoFile, protoSrc []byte) ([]tree.File, error
 	if !c.module.ok {
 		return nil, fmt.Errorf("cmd/%s needs %s in internal/%s to build the service; the module scaffold (modgen add module) has it", c.pkgName, c.module.missing, c.pkgName)
 	}
-	if !c.project.database || !c.project.eventbus || !c.project.requestID {
-		return nil, fmt.Errorf("the %s service needs Open and Migrate in pkg/database, New in pkg/eventbus and RequestID and WithRequestID in pkg/server, as `modgen new project` writes them", c.pkgName)
+	if !c.project.database || !c.project.outbox || !c.project.requestID {
+		return nil, fmt.Errorf("the %s service needs Open and Migrate in pkg/database, New in pkg/outbox and RequestID and WithRequestID in pkg/server, as `modgen new project` writes them", c.pkgName)
 	}
 	req, err := codeGeneratorRequest(pf.name, protoSrc)
 	if err != nil {

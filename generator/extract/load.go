@@ -27,7 +27,7 @@ func load(cfg Config) (*contract, error) {
 		protoPkg: cfg.Module + ".v1",
 	}
 	patterns := []string{"./internal/" + cfg.Module}
-	for _, p := range []string{"pkg/server", "pkg/database", "pkg/eventbus"} {
+	for _, p := range []string{"pkg/server", "pkg/database", "pkg/outbox"} {
 		if st, err := os.Stat(filepath.Join(cfg.Root, filepath.FromSlash(p))); err == nil && st.IsDir() {
 			patterns = append(patterns, "./"+p)
 		}
@@ -475,7 +475,7 @@ func (l *loader) readModule() {
 		case "DB":
 			hasDB = ts == "*database/sql.DB"
 		case "Bus":
-			hasBus = ts == "*"+l.c.cfg.ModulePath+"/pkg/eventbus.Bus"
+			hasBus = ts == "*"+l.c.cfg.ModulePath+"/pkg/outbox.Bus"
 		case "Log":
 			ms.hasLog = ts == "*log/slog.Logger"
 			if !ms.hasLog {
@@ -492,7 +492,7 @@ func (l *loader) readModule() {
 		}
 	}
 	if !hasDB || !hasBus {
-		missing("Deps with fields DB *sql.DB and Bus *eventbus.Bus")
+		missing("Deps with fields DB *sql.DB and Bus *outbox.Bus")
 		return
 	}
 	ms.ok = true
@@ -534,7 +534,7 @@ func readProject(byPath map[string]*packages.Package, modulePath string) project
 	}
 	ps.requestID = fn("pkg/server", "RequestID", 1, 1) && fn("pkg/server", "WithRequestID", 2, 1)
 	ps.database = fn("pkg/database", "Open", 2, 2) && fn("pkg/database", "Migrate", 3, 1)
-	ps.eventbus = fn("pkg/eventbus", "New", 0, 1)
+	ps.outbox = fn("pkg/outbox", "New", 2, 1)
 	return ps
 }
 

@@ -71,8 +71,8 @@ type projectShape struct {
 	// database: pkg/database has Open(ctx, url) (*sql.DB, error) and
 	// Migrate(ctx, db, ...Source) error.
 	database bool
-	// eventbus: pkg/eventbus has New() *Bus.
-	eventbus bool
+	// outbox: pkg/outbox has New(db, log) *Bus.
+	outbox bool
 }
 
 // moduleShape is what cmd/<m> and the contract test need of the module

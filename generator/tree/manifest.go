@@ -28,8 +28,9 @@ const SumFile = "modgen.sum"
 // ManifestSchema is the version of the manifest's format this modgen
 // writes. Version 1 (a manifest without the field predates it) kept the
 // hashes under `files:` in modgen.yaml; modgen still reads them there and
-// moves them to modgen.sum on its next write.
-const ManifestSchema = 2
+// moves them to modgen.sum on its next write. Version 3 added the modules'
+// subscriptions; versions 1 and 2 read as version 3 without any.
+const ManifestSchema = 3
 
 // Manifest is modgen.yaml: what modgen knows about a project.
 type Manifest struct {
@@ -59,6 +60,9 @@ type Module struct {
 	// spec each ("sku:string(40):unique"); none means the default Name and
 	// Description.
 	Fields []string `yaml:"fields,omitempty"`
+	// Subscribes lists the events the module handles, as
+	// <publishing module>.<event type>, sorted.
+	Subscribes []string `yaml:"subscribes,omitempty"`
 	// Extracted is set once the module has been extracted to its own gRPC
 	// service.
 	Extracted *Extraction `yaml:"extracted,omitempty"`
@@ -135,6 +139,7 @@ func (m *Manifest) Clone() *Manifest {
 	for i, mod := range m.Modules {
 		mod.DependsOn = slices.Clone(mod.DependsOn)
 		mod.Fields = slices.Clone(mod.Fields)
+		mod.Subscribes = slices.Clone(mod.Subscribes)
 		if mod.Extracted != nil {
 			x := *mod.Extracted
 			mod.Extracted = &x
@@ -515,6 +520,21 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 			}
 			seen[d] = true
 		}
+		subscribed := map[string]bool{}
+		for _, s := range mod.Subscribes {
+			publisher, event, _ := strings.Cut(s, ".")
+			switch _, ok := index[publisher]; {
+			case !ValidEventName(event):
+				add(line(i, "subscribes"), "module %q subscribes to %q: not <module>.<EventType>", mod.Name, s)
+			case publisher == mod.Name:
+				add(line(i, "subscribes"), "module %q subscribes to its own event %q", mod.Name, s)
+			case !ok:
+				add(line(i, "subscribes"), "module %q subscribes to %q of unknown module %q", mod.Name, s, publisher)
+			case subscribed[s]:
+				add(line(i, "subscribes"), "module %q lists subscription %q twice", mod.Name, s)
+			}
+			subscribed[s] = true
+		}
 	}
 	if len(problems) == 0 {
 		if cycle := FindCycle(m.Modules); cycle != nil {
@@ -628,6 +648,44 @@ func (m *Manifest) Marshal() []byte {
 	}
 	_ = enc.Close()
 	return buf.Bytes()
+}
+
+// Subscription is one module handling one event of another.
+type Subscription struct {
+	Subscriber, Publisher, Event string
+}
+
+// String is the subscription as modgen.yaml lists it under the subscriber.
+func (s Subscription) String() string { return s.Publisher + "." + s.Event }
+
+// Subscriptions returns every subscription of the manifest, sorted by
+// subscriber, publisher and event.
+func (m *Manifest) Subscriptions() []Subscription {
+	var out []Subscription
+	for _, mod := range m.Modules {
+		for _, s := range mod.Subscribes {
+			publisher, event, _ := strings.Cut(s, ".")
+			out = append(out, Subscription{mod.Name, publisher, event})
+		}
+	}
+	slices.SortFunc(out, func(a, b Subscription) int {
+		return strings.Compare(a.Subscriber+" "+a.String(), b.Subscriber+" "+b.String())
+	})
+	return out
+}
+
+// ValidEventName reports whether name can name an event type: an exported
+// Go identifier of ASCII letters and digits.
+func ValidEventName(name string) bool {
+	if name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // lineOf is the line of n, or 0 for a missing node.

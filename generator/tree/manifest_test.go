@@ -18,9 +18,17 @@ func TestParseManifestProblems(t *testing.T) {
 		{"empty", "", "modgen.yaml: the file is empty"},
 		{"not yaml", "module: [", "modgen.yaml:1: did not find expected node content"},
 		{"unknown field", head + "bogus: 1\n", `modgen.yaml:3: unknown field "bogus"; remove it (this modgen knows database, files, modgen, module, modules, name, schema)`},
-		{"unknown module field", head + "modules:\n  - name: a\n    entity: A\n    dependson: [b]\n", `modgen.yaml:6: unknown field "dependson"; remove it (this modgen knows depends_on, entity, extracted, fields, name)`},
+		{"unknown module field", head + "modules:\n  - name: a\n    entity: A\n    dependson: [b]\n", `modgen.yaml:6: unknown field "dependson"; remove it (this modgen knows depends_on, entity, extracted, fields, name, subscribes)`},
 		{"wrong type", head + "modules: 3\n", "modgen.yaml:3: cannot unmarshal !!int `3`"},
-		{"newer schema", "schema: 3\n" + head, "modgen.yaml:1: schema 3 is newer than this modgen reads (2); upgrade modgen"},
+		{"newer schema", "schema: 4\n" + head, "modgen.yaml:1: schema 4 is newer than this modgen reads (3); upgrade modgen"},
+		{"bad subscription", head + "modules:\n  - name: a\n    entity: A\n    subscribes: [b]\n  - name: b\n    entity: B\n",
+			`modgen.yaml:6: module "a" subscribes to "b": not <module>.<EventType>`},
+		{"own event", head + "modules:\n  - name: a\n    entity: A\n    subscribes: [a.ACreated]\n",
+			`modgen.yaml:6: module "a" subscribes to its own event "a.ACreated"`},
+		{"unknown publisher", head + "modules:\n  - name: a\n    entity: A\n    subscribes: [b.BCreated]\n",
+			`modgen.yaml:6: module "a" subscribes to "b.BCreated" of unknown module "b"`},
+		{"duplicate subscription", head + "modules:\n  - name: a\n    entity: A\n    subscribes: [b.BCreated, b.BCreated]\n  - name: b\n    entity: B\n",
+			`modgen.yaml:6: module "a" lists subscription "b.BCreated" twice`},
 		{"no module path", "name: loja\n", "the module path is missing"},
 		{"bad module path", "module: example.com//loja\n", `modgen.yaml:1: module path "example.com//loja" is invalid: double slash`},
 		{"bad module name", head + "modules:\n  - name: Estoque\n    entity: Estoque\n", `modgen.yaml:4: module "Estoque": Go package names are lower case`},
@@ -77,10 +85,10 @@ func TestParseManifestListsEveryProblem(t *testing.T) {
 func TestParseManifestSchema1(t *testing.T) {
 	h := Hash([]byte("x"))
 	m, err := ParseManifest([]byte("module: example.com/loja\nfiles:\n  a.go: " + h + "\n"))
-	if err != nil || m.Schema != 2 || m.Files["a.go"] != h {
-		t.Fatalf("ParseManifest = %+v, %v; want schema 2 and the files of schema 1", m, err)
+	if err != nil || m.Schema != ManifestSchema || m.Files["a.go"] != h {
+		t.Fatalf("ParseManifest = %+v, %v; want schema %d and the files of schema 1", m, err, ManifestSchema)
 	}
-	if got := string(m.Marshal()); strings.Contains(got, "\nfiles:") || !strings.Contains(got, "schema: 2\n") {
+	if got := string(m.Marshal()); strings.Contains(got, "\nfiles:") || !strings.Contains(got, "schema: 3\n") {
 		t.Errorf("Marshal kept the hashes in modgen.yaml or wrote no schema:\n%s", got)
 	}
 	if got, want := string(m.MarshalSums()), "a.go "+h+"\n"; got != want {
