@@ -2,6 +2,7 @@ package tree
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -11,6 +12,7 @@ import (
 	"go/token"
 	"path"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +41,9 @@ func Format(files []File) error {
 			todo = append(todo, i)
 		}
 	}
+	// Largest first: the wiring, which lists every module, starts at once
+	// while the other workers share the small files.
+	slices.SortStableFunc(todo, func(a, b int) int { return cmp.Compare(len(files[b].Content), len(files[a].Content)) })
 	errs := make([]error, len(files))
 	var next atomic.Int64
 	var wg sync.WaitGroup
