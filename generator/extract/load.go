@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/modgen-dev/modgen/generator/field"
-	"golang.org/x/tools/go/packages"
 )
 
 // load reads the module package (and the project packages the generated
@@ -27,32 +26,27 @@ func load(cfg Config) (*contract, error) {
 		protoPkg: cfg.Module + ".v1",
 	}
 	patterns := []string{"./internal/" + cfg.Module}
+	var projectPkgs []string
 	for _, p := range []string{"pkg/server", "pkg/database", "pkg/outbox"} {
 		if st, err := os.Stat(filepath.Join(cfg.Root, filepath.FromSlash(p))); err == nil && st.IsDir() {
 			patterns = append(patterns, "./"+p)
+			projectPkgs = append(projectPkgs, cfg.ModulePath+"/"+p)
 		}
 	}
-	pkgs, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedFiles,
-		Dir:  cfg.Root,
-	}, patterns...)
+	pkg, project, err := loadTypes(cfg.Root, c.pkgPath, patterns, projectPkgs)
+	var nf *notFoundError
+	if errors.As(err, &nf) {
+		msg := fmt.Sprintf("package %s not found in %s: is %q the module path in go.mod, and does internal/%s exist?", c.pkgPath, cfg.Root, cfg.ModulePath, cfg.Module)
+		if nf.goList != nil {
+			msg += " (" + nf.goList.Error() + ")"
+		}
+		return nil, errors.New(msg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading internal/%s: %w", cfg.Module, err)
 	}
-	byPath := map[string]*packages.Package{}
-	for _, p := range pkgs {
-		byPath[p.PkgPath] = p
-	}
-	pkg := byPath[c.pkgPath]
-	if pkg == nil {
-		return nil, fmt.Errorf("package %s not found in %s: is %q the module path in go.mod, and does internal/%s exist?", c.pkgPath, cfg.Root, cfg.ModulePath, cfg.Module)
-	}
 	if len(pkg.Errors) > 0 {
-		var msgs []string
-		for _, e := range pkg.Errors {
-			msgs = append(msgs, e.Error())
-		}
-		return nil, fmt.Errorf("internal/%s does not compile; fix it first:\n\t%s", cfg.Module, strings.Join(msgs, "\n\t"))
+		return nil, fmt.Errorf("internal/%s does not compile; fix it first:\n\t%s", cfg.Module, strings.Join(pkg.Errors, "\n\t"))
 	}
 	l := &loader{
 		c:      c,
@@ -68,7 +62,7 @@ func load(cfg Config) (*contract, error) {
 	}
 	l.readErrors()
 	l.readModule()
-	c.project = readProject(byPath, cfg.ModulePath)
+	c.project = readProject(project, cfg.ModulePath)
 	c.crud = detectCRUD(c)
 	return c, nil
 }
@@ -518,14 +512,14 @@ func (l *loader) injectable(t types.Type) (string, bool) {
 }
 
 // readProject checks the project's packages the generated code uses.
-func readProject(byPath map[string]*packages.Package, modulePath string) projectShape {
+func readProject(byPath map[string]*types.Package, modulePath string) projectShape {
 	var ps projectShape
 	fn := func(pkg, name string, params, results int) bool {
 		p := byPath[modulePath+"/"+pkg]
-		if p == nil || p.Types == nil || len(p.Errors) > 0 {
+		if p == nil {
 			return false
 		}
-		f, ok := p.Types.Scope().Lookup(name).(*types.Func)
+		f, ok := p.Scope().Lookup(name).(*types.Func)
 		if !ok {
 			return false
 		}

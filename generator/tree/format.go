@@ -2,6 +2,7 @@ package tree
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -10,8 +11,12 @@ import (
 	"go/scanner"
 	"go/token"
 	"path"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/imports"
@@ -24,17 +29,46 @@ import (
 // cannot see packages that exist only in the plan). A file that does not
 // parse fails with its template name and the offending lines numbered, so a
 // template bug points at its line.
+//
+// Formatting is most of the CPU time of a command, and each file is
+// formatted on its own, so files are formatted in parallel, one worker per
+// processor; the error returned is that of the first failing file of the
+// list, as if they were formatted in order.
 func Format(files []File) error {
-	for i := range files {
-		f := &files[i]
-		if !strings.HasSuffix(f.Path, ".go") || f.Final {
-			continue
+	var todo []int
+	for i, f := range files {
+		if strings.HasSuffix(f.Path, ".go") && !f.Final {
+			todo = append(todo, i)
 		}
-		out, err := formatGo(f.Path, f.Content)
+	}
+	// Largest first: the wiring, which lists every module, starts at once
+	// while the other workers share the small files.
+	slices.SortStableFunc(todo, func(a, b int) int { return cmp.Compare(len(files[b].Content), len(files[a].Content)) })
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Go(func() {
+			for {
+				n := int(next.Add(1)) - 1
+				if n >= len(todo) {
+					return
+				}
+				f := &files[todo[n]]
+				out, err := formatGo(f.Path, f.Content)
+				if err != nil {
+					errs[todo[n]] = fmt.Errorf("format %s (from %s): %v\n%s", f.Path, f.Template, err, numbered(f.Content, err))
+					continue
+				}
+				f.Content = out
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return fmt.Errorf("format %s (from %s): %v\n%s", f.Path, f.Template, err, numbered(f.Content, err))
+			return err
 		}
-		f.Content = out
 	}
 	return nil
 }
@@ -88,11 +122,13 @@ func formatGo(name string, src []byte) ([]byte, error) {
 	return imports.Process(name, buf.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
 }
 
-// importsGrouped reports whether file's imports are already as goimports
-// leaves them: one import declaration, the standard library first, then the
-// rest after a blank line, each group sorted by path. Templates write their
-// imports so; the files that are not (jennifer's single block) go through
-// goimports' formatting, which parses and prints them again.
+// importsGrouped reports whether file's imports, sorted by
+// ast.SortImports, are already as goimports leaves them, so that its
+// formatting (which parses and prints the file twice more) would change
+// nothing: one import declaration, and within each run of imports on
+// successive lines one group only (goimports sorts each run by group and
+// puts a blank line between groups; it leaves runs apart as they are).
+// Templates write their imports so; jennifer's single block is not.
 func importsGrouped(fset *token.FileSet, file *ast.File) bool {
 	var decls int
 	for _, d := range file.Decls {
@@ -107,19 +143,20 @@ func importsGrouped(fset *token.FileSet, file *ast.File) bool {
 		prev, cur := file.Imports[i-1], file.Imports[i]
 		pp, _ := strconv.Unquote(prev.Path.Value)
 		cp, _ := strconv.Unquote(cur.Path.Value)
-		gp, gc := importGroup(pp), importGroup(cp)
-		gap := fset.Position(cur.Pos()).Line - fset.Position(prev.End()).Line
-		switch {
-		case gc < gp, gc == gp && cp <= pp, gc == gp && gap != 1, gc != gp && gap != 2:
+		if fset.Position(cur.Pos()).Line-fset.Position(prev.End()).Line == 1 && importGroup(pp) != importGroup(cp) {
 			return false
 		}
 	}
 	return true
 }
 
-// importGroup is 0 for the standard library (no dot in the first path
-// element), 1 for everything else, as goimports groups them.
+// importGroup numbers the groups of goimports (without a local prefix):
+// 0 for the standard library (no dot in the first path element), 1 for
+// the rest, 2 for App Engine's packages.
 func importGroup(path string) int {
+	if strings.HasPrefix(path, "appengine") {
+		return 2
+	}
 	first, _, _ := strings.Cut(path, "/")
 	if strings.Contains(first, ".") {
 		return 1

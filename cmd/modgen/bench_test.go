@@ -1,0 +1,200 @@
+package main
+
+import (
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The benchmarks of this file measure each command as the user runs it, in
+// projects of 3 and of 200 modules (module m<i> depending on m<i-1>), two
+// ways:
+//
+//   - BenchmarkCommands calls the command in this process, as the tests do:
+//     rendering, formatting, comparing and the journaled, synced write,
+//     without starting a process;
+//   - BenchmarkProcesses runs the built binary, as a shell does, and reports
+//     besides the wall time the CPU time of the process (user-ms/op,
+//     sys-ms/op) and its peak resident memory (maxrss-MB).
+//
+// A command that changes the project (add module, extract module) runs on
+// a fresh copy of the project each time; the copy is made, and synced to
+// disk, outside the timed part, so that the command's own syncs do not
+// flush it. BENCHMARKS.md has the figures and how to compare two versions
+// with benchstat. Extraction loads packages with the go command, offline:
+// the dependencies of a generated project must be in the module cache (the
+// non-short tests put them there).
+
+// benchCommand is one command line to measure. prepare returns the folder
+// it runs in (-C), made outside the timed part.
+type benchCommand struct {
+	name    string
+	prepare func(b *testing.B) (dir string)
+	args    func(i int) []string
+}
+
+// benchCommands are the commands at both sizes; fixtures are the projects.
+func benchCommands(b *testing.B) []benchCommand {
+	base := b.TempDir()
+	projects := map[int]string{}
+	for _, n := range []int{3, 200} {
+		projects[n] = benchProject(b, filepath.Join(base, "p"+strconv.Itoa(n)), n)
+	}
+	scratch := filepath.Join(base, "scratch")
+	if err := os.Mkdir(scratch, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	cmds := []benchCommand{{
+		name: "new-project",
+		prepare: func(b *testing.B) string {
+			dir, err := os.MkdirTemp(scratch, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			return dir
+		},
+		args: func(int) []string { return []string{"new", "project", "loja"} },
+	}}
+	for _, n := range []int{3, 200} {
+		size := "/" + strconv.Itoa(n) + "modules"
+		copyOf := func(b *testing.B) string {
+			dir, err := os.MkdirTemp(scratch, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			dir = filepath.Join(dir, "loja")
+			if err := os.CopyFS(dir, os.DirFS(projects[n])); err != nil {
+				b.Fatal(err)
+			}
+			syscall.Sync()
+			return dir
+		}
+		cmds = append(cmds,
+			benchCommand{
+				name:    "add-module" + size,
+				prepare: copyOf,
+				args:    func(int) []string { return []string{"add", "module", "zz", "--depends-on", "m0,m1"} },
+			},
+			benchCommand{
+				name:    "check" + size,
+				prepare: func(*testing.B) string { return projects[n] },
+				args:    func(int) []string { return []string{"check"} },
+			},
+			benchCommand{
+				name:    "extract-module" + size,
+				prepare: copyOf,
+				args:    func(int) []string { return []string{"extract", "module", "m0"} },
+			},
+		)
+	}
+	return cmds
+}
+
+// benchProject makes project loja with n modules in dir and returns its root.
+func benchProject(b *testing.B, dir string, n int) string {
+	b.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	must := func(args ...string) {
+		if code, _, stderr := modgen(b, dir, args...); code != 0 {
+			b.Fatalf("modgen %s: %s", strings.Join(args, " "), stderr)
+		}
+	}
+	must("new", "project", "loja", "--module", "github.com/acme/loja")
+	for i := range n {
+		args := []string{"-C", "loja", "add", "module", "m" + strconv.Itoa(i)}
+		if i > 0 {
+			args = append(args, "--depends-on", "m"+strconv.Itoa(i-1))
+		}
+		must(args...)
+	}
+	return filepath.Join(dir, "loja")
+}
+
+// offlineBench makes the go command that extraction runs work offline.
+func offlineBench(b *testing.B) {
+	for _, kv := range offlineEnv()[len(os.Environ()):] {
+		k, v, _ := strings.Cut(kv, "=")
+		b.Setenv(k, v)
+	}
+}
+
+// BenchmarkCommands measures each command in this process.
+func BenchmarkCommands(b *testing.B) {
+	offlineBench(b)
+	for _, c := range benchCommands(b) {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				dir := c.prepare(b)
+				b.StartTimer()
+				if code := run(append([]string{"-C", dir}, c.args(i)...), io.Discard, io.Discard); code != 0 {
+					b.Fatalf("modgen %v: exit %d", c.args(i), code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkProcesses measures each command as a process of the built
+// binary. The peak RSS comes from one more run of each, untimed, under GNU
+// time (/usr/bin/time, Debian package time; without it maxrss-MB is not
+// reported): the kernel's figure for a child of this process would count
+// this process's own memory, which a child started with vfork inherits as
+// its high-water mark.
+func BenchmarkProcesses(b *testing.B) {
+	offlineBench(b)
+	bin := filepath.Join(b.TempDir(), "modgen")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	timeBin, _ := exec.LookPath("/usr/bin/time")
+	for _, c := range benchCommands(b) {
+		b.Run(c.name, func(b *testing.B) {
+			var user, sys time.Duration
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				dir := c.prepare(b)
+				cmd := exec.Command(bin, append([]string{"-C", dir}, c.args(i)...)...)
+				b.StartTimer()
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("modgen %v: %v\n%s", c.args(i), err, out)
+				}
+				// The CPU time of the process and of the children it waited
+				// for: the go command, for extract module.
+				user += cmd.ProcessState.UserTime()
+				sys += cmd.ProcessState.SystemTime()
+			}
+			b.ReportMetric(float64(user.Microseconds())/1000/float64(b.N), "user-ms/op")
+			b.ReportMetric(float64(sys.Microseconds())/1000/float64(b.N), "sys-ms/op")
+			if timeBin != "" {
+				b.ReportMetric(peakRSS(b, timeBin, append([]string{bin, "-C", c.prepare(b)}, c.args(b.N)...)), "maxrss-MB")
+			}
+		})
+	}
+}
+
+// peakRSS runs args under GNU time and returns the peak resident memory of
+// the process in MiB (the largest of it and the children it waited for).
+func peakRSS(b *testing.B, timeBin string, args []string) float64 {
+	out := filepath.Join(b.TempDir(), "rss")
+	if msg, err := exec.Command(timeBin, append([]string{"-f", "%M", "-o", out}, args...)...).CombinedOutput(); err != nil {
+		b.Fatalf("%v: %v\n%s", args, err, msg)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kib, err := strconv.ParseFloat(strings.TrimSpace(string(data)), 64)
+	if err != nil {
+		b.Fatalf("GNU time wrote %q: %v", data, err)
+	}
+	return kib / 1024
+}
