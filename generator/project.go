@@ -5,6 +5,7 @@
 package generator
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"github.com/modgen-dev/modgen/generator/tree"
@@ -304,6 +305,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		m = p.Manifest
 	}
 	m = m.Clone()
+	plan.Warnings = append(plan.Warnings, p.oldEventBus(m)...)
 	wiring, err := tree.RenderTree(templates.FS, "wiring", projectDataOf(m), func(rel string) string { return "cmd/api/" + rel })
 	if err != nil {
 		return nil, err
@@ -393,4 +395,22 @@ func architectureFiles(m *tree.Manifest) []tree.File {
 		{Path: archrules.ProjectTestFile, Content: test, Owner: tree.Generated, Template: "archrules test", Final: true},
 		{Path: archrules.ProjectModulesFile, Content: modules, Owner: tree.Generated, Template: "archrules modules", Final: true},
 	}
+}
+
+// oldEventBus returns a warning for each module written by a modgen that
+// published events through pkg/eventbus, which pkg/outbox (a transactional
+// outbox) has replaced: the wiring now hands modules an *outbox.Bus, so
+// such a module no longer builds until it is moved over by hand.
+func (p *Project) oldEventBus(m *tree.Manifest) []string {
+	var warnings []string
+	for _, mod := range m.Modules {
+		src, err := os.ReadFile(filepath.Join(p.Root, "internal", mod.Name, "module.go"))
+		if err != nil || !bytes.Contains(src, []byte(`/pkg/eventbus"`)) {
+			continue
+		}
+		warnings = append(warnings, fmt.Sprintf("internal/%s uses pkg/eventbus, which this modgen replaced by pkg/outbox (events written in the transaction of the change): "+
+			"the project will not build until Deps.Bus is *outbox.Bus and the service publishes with Outbox.Publish inside Outbox.InTx; "+
+			"compare with a module that `modgen add module` writes now", mod.Name))
+	}
+	return warnings
 }

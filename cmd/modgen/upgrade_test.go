@@ -150,3 +150,32 @@ func TestAddModuleWarnsOfAnOldMigrator(t *testing.T) {
 		t.Errorf("second module: exit %d, stderr %q; want the warning again", code, stderr)
 	}
 }
+
+// TestOldEventBusWarns: a module written when modules published through
+// pkg/eventbus no longer builds with the outbox wiring; every command says
+// so, naming the module, instead of leaving the user with a build error.
+func TestOldEventBusWarns(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range seed[:2] {
+		if code, _, stderr := modgen(t, dir, args...); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	root := filepath.Join(dir, "loja")
+	module := filepath.Join(root, "internal", "estoque", "module.go")
+	src, err := os.ReadFile(module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(src), `/pkg/outbox"`, `/pkg/eventbus"`, 1)
+	if err := os.WriteFile(module, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := modgen(t, root, "add", "module", "clientes")
+	if code != 0 || !strings.Contains(stderr, "modgen: warning: internal/estoque uses pkg/eventbus, which this modgen replaced by pkg/outbox") {
+		t.Errorf("add module in a project with an eventbus module: exit %d, stderr:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "internal/clientes uses") {
+		t.Errorf("the new module is named too:\n%s", stderr)
+	}
+}
