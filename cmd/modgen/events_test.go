@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -122,24 +120,6 @@ func (s *natsServer) stop() {
 	}
 }
 
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // received returns the event ids of the "event received" log lines of
 // module in logs, in order.
 func received(logs, module string) []string {
@@ -178,18 +158,7 @@ func TestEventsAcrossProcesses(t *testing.T) {
 		[]string{"-C", "loja", "extract", "module", "estoque"},
 		[]string{"-C", "loja", "extract", "module", "notificacoes"},
 		[]string{"-C", "loja", "extract", "module", "pedidos"})
-	for _, args := range cmds {
-		if code, _, stderr := modgen(t, dir, args...); code != 0 {
-			t.Fatalf("modgen %s: %s", strings.Join(args, " "), stderr)
-		}
-	}
-	root := filepath.Join(dir, "loja")
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./cmd/api", "./cmd/pedidos")
-	build.Dir, build.Env = root, offlineEnv()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	_, bin := generateAndBuild(t, dir, cmds, "./cmd/api", "./cmd/pedidos")
 
 	// The streams of this test, apart from any other's, deleted at the end.
 	prefix := fmt.Sprintf("modgentest%d", time.Now().UnixNano())
@@ -215,10 +184,10 @@ func TestEventsAcrossProcesses(t *testing.T) {
 		}
 	}
 
-	start := func(name string, env ...string) (*exec.Cmd, *lockedBuffer) {
+	start := func(name string, env ...string) (*exec.Cmd, *syncBuffer) {
 		cmd := exec.Command(filepath.Join(bin, name))
 		cmd.Dir, cmd.Env = dir, append(os.Environ(), env...)
-		logs := &lockedBuffer{}
+		logs := &syncBuffer{}
 		cmd.Stdout, cmd.Stderr = logs, logs
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

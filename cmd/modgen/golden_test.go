@@ -230,6 +230,25 @@ func goTestOn(t *testing.T, root, server string) {
 }
 
 // offlineEnv builds generated projects from the module cache only.
+// generateAndBuild runs the modgen commands cmds in dir, then builds the
+// commands pkgs of the project dir/loja offline into dir/bin. It returns the
+// project and the folder of the binaries.
+func generateAndBuild(t *testing.T, dir string, cmds [][]string, pkgs ...string) (root, bin string) {
+	t.Helper()
+	for _, args := range cmds {
+		if code, _, stderr := modgen(t, dir, args...); code != 0 {
+			t.Fatalf("modgen %s: %s", strings.Join(args, " "), stderr)
+		}
+	}
+	root, bin = filepath.Join(dir, "loja"), filepath.Join(dir, "bin")
+	build := exec.Command("go", append([]string{"build", "-o", bin + string(filepath.Separator)}, pkgs...)...)
+	build.Dir, build.Env = root, offlineEnv()
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
+	}
+	return root, bin
+}
+
 func offlineEnv() []string {
 	return append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off", "GOWORK=off")
 }

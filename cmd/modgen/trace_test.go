@@ -33,18 +33,7 @@ func TestTraceparentAcrossProcesses(t *testing.T) {
 		t.Skip("builds and runs a generated project")
 	}
 	dir := t.TempDir()
-	for _, args := range append(seed[:len(seed):len(seed)], []string{"-C", "loja", "extract", "module", "estoque"}) {
-		if code, _, stderr := modgen(t, dir, args...); code != 0 {
-			t.Fatalf("modgen %s: %s", strings.Join(args, " "), stderr)
-		}
-	}
-	root := filepath.Join(dir, "loja")
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./cmd/api", "./cmd/estoque")
-	build.Dir, build.Env = root, offlineEnv()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	_, bin := generateAndBuild(t, dir, append(seed[:len(seed):len(seed)], []string{"-C", "loja", "extract", "module", "estoque"}), "./cmd/api", "./cmd/estoque")
 	start := func(name string, env ...string) *syncBuffer {
 		cmd := exec.Command(filepath.Join(bin, name))
 		cmd.Dir = dir
