@@ -63,28 +63,14 @@ Running it again with the same flags changes nothing.`,
 		Args: args(1, "the module NAME"),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			opts.Name = a[0]
-			p, err := g.project()
-			if err != nil {
-				return err
-			}
-			defer p.Close()
-			plan, err := p.AddModule(opts)
-			if err != nil {
-				return err
-			}
-			changes, err := g.apply(p, plan)
-			if err != nil {
-				return err
-			}
-			if !g.dryRun {
-				if tree.Count(changes, tree.Unchanged) == len(changes) {
+			return g.run(func(p *generator.Project) (*tree.Plan, error) { return p.AddModule(opts) }, func(plan *tree.Plan, unchanged bool) {
+				if unchanged {
 					fmt.Fprintf(g.stdout, "module %s is up to date; nothing changed\n", opts.Name)
-				} else {
-					fmt.Fprintf(g.stdout, "\nadded module %s with entity %s: routes under /%s, wired in cmd/api/wire_gen.go\n",
-						opts.Name, plan.Manifest.Find(opts.Name).Entity, opts.Name)
+					return
 				}
-			}
-			return nil
+				fmt.Fprintf(g.stdout, "\nadded module %s with entity %s: routes under /%s, wired in cmd/api/wire_gen.go\n",
+					opts.Name, plan.Manifest.Find(opts.Name).Entity, opts.Name)
+			})
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.DependsOn, "depends-on", nil, "modules this one uses, comma-separated (`a,b`)")
@@ -112,29 +98,15 @@ Running it again changes nothing.`,
 		Args: args(2, "the SUBSCRIBER module and the PUBLISHER.EVENT"),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			opts.Subscriber, opts.Event = a[0], a[1]
-			p, err := g.project()
-			if err != nil {
-				return err
-			}
-			defer p.Close()
-			plan, err := p.AddSubscription(opts)
-			if err != nil {
-				return err
-			}
-			changes, err := g.apply(p, plan)
-			if err != nil {
-				return err
-			}
-			if !g.dryRun {
-				if tree.Count(changes, tree.Unchanged) == len(changes) {
+			return g.run(func(p *generator.Project) (*tree.Plan, error) { return p.AddSubscription(opts) }, func(_ *tree.Plan, unchanged bool) {
+				if unchanged {
 					fmt.Fprintf(g.stdout, "%s already subscribes to %s; nothing changed\n", opts.Subscriber, opts.Event)
-				} else {
-					publisher, event, _ := strings.Cut(opts.Event, ".")
-					fmt.Fprintf(g.stdout, "\n%s subscribes to %s: handle it in internal/%s/%s\n",
-						opts.Subscriber, opts.Event, opts.Subscriber, generator.HandlerFile(publisher, event))
+					return
 				}
-			}
-			return nil
+				publisher, event, _ := strings.Cut(opts.Event, ".")
+				fmt.Fprintf(g.stdout, "\n%s subscribes to %s: handle it in internal/%s/%s\n",
+					opts.Subscriber, opts.Event, opts.Subscriber, generator.HandlerFile(publisher, event))
+			})
 		},
 	}
 	return cmd

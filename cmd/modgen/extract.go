@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/modgen-dev/modgen/generator"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/spf13/cobra"
 )
 
@@ -40,24 +42,11 @@ existing proto field numbers are kept and removed ones are reserved.`,
   ESTOQUE_REMOTE_ADDR=127.0.0.1:50051 go run ./cmd/api`,
 		Args: args(1, "the module NAME"),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			p, err := g.project()
-			if err != nil {
-				return err
-			}
-			defer p.Close()
-			plan, err := p.Extract(a[0], port)
-			if err != nil {
-				return err
-			}
-			if _, err := g.apply(p, plan); err != nil {
-				return err
-			}
-			if !g.dryRun {
+			return g.run(func(p *generator.Project) (*tree.Plan, error) { return p.Extract(a[0], port) }, func(plan *tree.Plan, _ bool) {
 				m := plan.Manifest.Find(a[0])
 				fmt.Fprintf(g.stdout, "\nextracted %s (gRPC on :%d)\n  go run ./cmd/%s &\n  %s_REMOTE_ADDR=127.0.0.1:%d go run ./cmd/api\n",
 					m.Name, m.Extracted.Port, m.Name, strings.ToUpper(m.Name), m.Extracted.Port)
-			}
-			return nil
+			})
 		},
 	}
 	cmd.Flags().IntVar(&port, "port", 0, "default gRPC `PORT` of the standalone server (default: the recorded one, or 50051 and up)")

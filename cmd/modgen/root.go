@@ -120,6 +120,29 @@ func args(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// run is the whole of a writing command: open the project, plan with
+// makePlan, apply the plan and, unless it is a dry run, report what was
+// done (unchanged: the plan changed no file).
+func (g *globals) run(makePlan func(*generator.Project) (*tree.Plan, error), report func(plan *tree.Plan, unchanged bool)) error {
+	p, err := g.project()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	plan, err := makePlan(p)
+	if err != nil {
+		return err
+	}
+	changes, err := g.apply(p, plan)
+	if err != nil {
+		return err
+	}
+	if !g.dryRun {
+		report(plan, tree.Count(changes, tree.Unchanged) == len(changes))
+	}
+	return nil
+}
+
 // apply finishes a plan and writes it, or with --dry-run prints it.
 func (g *globals) apply(p *generator.Project, plan *tree.Plan) ([]tree.Change, error) {
 	changes, err := p.Finish(plan, g.force)
