@@ -12,9 +12,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/modgen-dev/modgen/generator/tree"
-
 	"github.com/modgen-dev/modgen/generator/extract"
+	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/modgen-dev/modgen/templates"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
@@ -100,15 +99,11 @@ func (p *Project) Extract(name string, port int) (*tree.Plan, error) {
 	}
 	plan.Warnings = append(plan.Warnings, warnings...)
 	plan.Add(around...)
-	gomod, err := p.requireModules(grpcRequires)
+	reqs, err := p.requirementFiles(grpcRequires, templates.GRPCSum)
 	if err != nil {
 		return nil, err
 	}
-	gosum, err := p.mergeGoSum(templates.GRPCSum)
-	if err != nil {
-		return nil, err
-	}
-	plan.Add(gomod, gosum)
+	plan.Add(reqs...)
 	plan.Manifest = p.Manifest.Clone()
 	plan.Manifest.Find(name).Extracted = &tree.Extraction{Port: port}
 	return plan, nil
@@ -145,7 +140,7 @@ func (p *Project) serviceFiles(svc extract.Service, mod *tree.Module, port int) 
 	data := serviceData{Service: svc, Module: p.Manifest.Module, Name: svc.Module, Port: port}
 	for _, dep := range mod.DependsOn {
 		field := tree.Exported(dep)
-		if !slices.ContainsFunc(svc.Deps, func(d extract.Dep) bool { return d.Field == field }) {
+		if !slices.Contains(svc.Deps, field) {
 			continue // the module no longer has the field: nothing to pass
 		}
 		data.Remotes = append(data.Remotes, remoteModule{Name: dep, Field: field, Env: strings.ToUpper(dep) + "_REMOTE_ADDR"})
@@ -205,6 +200,22 @@ func usesWireModule(src []byte) bool {
 	return found
 }
 
+// requirementFiles returns go.mod with reqs and go.sum with the lines of
+// sum: what a project needs on top of what `new project` writes once it
+// uses the packages they stand for (gRPC on extraction, NATS with the first
+// subscription).
+func (p *Project) requirementFiles(reqs []requirement, sum []byte) ([]tree.File, error) {
+	gomod, err := p.requireModules(reqs)
+	if err != nil {
+		return nil, err
+	}
+	gosum, err := p.mergeGoSum(sum)
+	if err != nil {
+		return nil, err
+	}
+	return []tree.File{gomod, gosum}, nil
+}
+
 // requireModules returns go.mod with reqs added or raised to their version,
 // keeping everything the user wrote.
 func (p *Project) requireModules(reqs []requirement) (tree.File, error) {
@@ -230,8 +241,8 @@ func requireModulesIn(data []byte, reqs []requirement) (tree.File, error) {
 			if err := f.AddRequire(r.Path, r.Version); err != nil {
 				return tree.File{}, err
 			}
-			f.Require[i].Indirect = r.Indirect && f.Require[i].Indirect
-		default:
+			fallthrough
+		default: // required already: direct if either says so
 			f.Require[i].Indirect = r.Indirect && f.Require[i].Indirect
 		}
 	}

@@ -228,9 +228,7 @@ type projectData struct {
 
 // AnyExtracted reports whether a module has been extracted: the wiring
 // then serves their gRPC face on GRPC_ADDR.
-func (d projectData) AnyExtracted() bool {
-	return slices.ContainsFunc(d.Modules, func(m tree.Module) bool { return m.Extracted != nil })
-}
+func (d projectData) AnyExtracted() bool { return len(d.Services()) > 0 }
 
 // Services are the extracted modules, in dependency order: each runs as a
 // process of its own in compose.yaml and deploy/k8s.
@@ -260,8 +258,8 @@ func (d projectData) Postgres() bool { return d.Database == "postgres" }
 
 // IsExtracted reports whether module name has been extracted.
 func (d projectData) IsExtracted(name string) bool {
-	i := slices.IndexFunc(d.Modules, func(m tree.Module) bool { return m.Name == name })
-	return i >= 0 && d.Modules[i].Extracted != nil
+	m := d.Find(name)
+	return m != nil && m.Extracted != nil
 }
 
 func projectDataOf(m *tree.Manifest) projectData {
@@ -306,13 +304,14 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	}
 	m = m.Clone()
 	plan.Warnings = append(plan.Warnings, p.oldEventBus(m)...)
-	wiring, err := tree.RenderTree(templates.FS, "wiring", projectDataOf(m), func(rel string) string { return "cmd/api/" + rel })
+	data := projectDataOf(m)
+	wiring, err := tree.RenderTree(templates.FS, "wiring", data, func(rel string) string { return "cmd/api/" + rel })
 	if err != nil {
 		return nil, err
 	}
 	plan.Add(wiring...)
 	// compose.yaml and deploy/: the processes follow the extracted modules.
-	deploy, err := tree.RenderTree(templates.FS, "deploy", projectDataOf(m), nil)
+	deploy, err := tree.RenderTree(templates.FS, "deploy", data, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -402,6 +401,9 @@ func architectureFiles(m *tree.Manifest) []tree.File {
 // outbox) has replaced: the wiring now hands modules an *outbox.Bus, so
 // such a module no longer builds until it is moved over by hand.
 func (p *Project) oldEventBus(m *tree.Manifest) []string {
+	if _, err := os.Stat(filepath.Join(p.Root, "pkg", "eventbus")); err != nil {
+		return nil // a project that never had pkg/eventbus: nothing to read
+	}
 	var warnings []string
 	for _, mod := range m.Modules {
 		src, err := os.ReadFile(filepath.Join(p.Root, "internal", mod.Name, "module.go"))

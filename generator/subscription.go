@@ -82,16 +82,12 @@ func (p *Project) AddSubscription(opts AddSubscriptionOptions) (*tree.Plan, erro
 	if err != nil {
 		return nil, err
 	}
-	gomod, err := p.requireModules(natsRequires)
-	if err != nil {
-		return nil, err
-	}
-	gosum, err := p.mergeGoSum(templates.NATSSum)
+	reqs, err := p.requirementFiles(natsRequires, templates.NATSSum)
 	if err != nil {
 		return nil, err
 	}
 	plan.Add(transport...)
-	plan.Add(gomod, gosum)
+	plan.Add(reqs...)
 	return plan, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/modgen-dev/modgen/generator/tree"
+	"github.com/modgen-dev/modgen/internal/testtree"
 )
 
 // oldProject makes a project as an older modgen wrote it: without the
@@ -171,6 +172,9 @@ func TestOldEventBusWarns(t *testing.T) {
 	if err := os.WriteFile(module, []byte(old), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The package as an older modgen wrote it (its content does not matter
+	// here: the project is expected not to build).
+	testtree.Write(t, root, map[string]string{"pkg/eventbus/eventbus.go": "package eventbus\n"})
 	code, _, stderr := modgen(t, root, "add", "module", "clientes")
 	if code != 0 || !strings.Contains(stderr, "modgen: warning: internal/estoque uses pkg/eventbus, which this modgen replaced by pkg/outbox") {
 		t.Errorf("add module in a project with an eventbus module: exit %d, stderr:\n%s", code, stderr)

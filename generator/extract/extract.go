@@ -72,19 +72,14 @@ func generated(path string, content []byte) tree.File {
 // Service describes an extracted module's service, for what is rendered
 // from templates around the generated files (the service's command).
 type Service struct {
-	Module   string   // the module, e.g. estoque
-	FullName string   // the protobuf service, e.g. estoque.v1.EstoqueService
-	Adapter  string   // the generated adapter package, e.g. estoquegrpc
-	HasLog   bool     // the module's Deps has a Log *slog.Logger
-	Unwired  []string // Deps fields that are other modules
-	Deps     []Dep    // those of Unwired the command can pass in, e.g. remote clients
-}
-
-// Dep is a field of the module's Deps that the service's command can set:
-// another module, through the interface the module declares.
-type Dep struct {
-	Field string // Estoque
-	Type  string // pedidos.EstoqueService, qualified by package name
+	Module   string // the module, e.g. estoque
+	FullName string // the protobuf service, e.g. estoque.v1.EstoqueService
+	Adapter  string // the generated adapter package, e.g. estoquegrpc
+	HasLog   bool   // the module's Deps has a Log *slog.Logger
+	// Deps are the fields of the module's Deps that the service's command
+	// can set, such as Estoque: other modules, through the interfaces the
+	// module declares.
+	Deps []string
 }
 
 // Extraction is everything Extract produces for one module.
@@ -148,7 +143,6 @@ func generate(cfg Config) (*Extraction, error) {
 			FullName: c.protoPkg + "." + c.service,
 			Adapter:  c.adapterName(),
 			HasLog:   c.module.hasLog,
-			Unwired:  c.module.unwired,
 			Deps:     c.module.deps,
 		},
 	}, nil

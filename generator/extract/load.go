@@ -472,13 +472,9 @@ func (l *loader) readModule() {
 			hasBus = ts == "*"+l.c.cfg.ModulePath+"/pkg/outbox.Bus"
 		case "Log":
 			ms.hasLog = ts == "*log/slog.Logger"
-			if !ms.hasLog {
-				ms.unwired = append(ms.unwired, f.Name())
-			}
 		default:
-			ms.unwired = append(ms.unwired, f.Name())
-			if ts, ok := l.injectable(f.Type()); ok {
-				ms.deps = append(ms.deps, Dep{Field: f.Name(), Type: ts})
+			if l.injectable(f.Type()) {
+				ms.deps = append(ms.deps, f.Name())
 				if n, ok := f.Type().(*types.Named); ok && types.IsInterface(n) {
 					ms.stubs = append(ms.stubs, stub{field: f.Name(), iface: n})
 				}
@@ -492,23 +488,23 @@ func (l *loader) readModule() {
 	ms.ok = true
 }
 
-// injectable returns how the service's command names the type of a Deps
-// field, when it can hand the module one: an interface or a pointer type of
-// the module package, which can be nil when the command does not.
-func (l *loader) injectable(t types.Type) (string, bool) {
+// injectable reports whether the service's command can hand the module a
+// Deps field of type t: an interface or a pointer type of the module
+// package, such as the interface deps.go declares for another module.
+func (l *loader) injectable(t types.Type) bool {
 	switch t.Underlying().(type) {
 	case *types.Interface, *types.Pointer:
 	default:
-		return "", false
+		return false
 	}
 	ok := true
-	ts := types.TypeString(t, func(p *types.Package) string {
+	types.TypeString(t, func(p *types.Package) string {
 		if p != l.pkg {
 			ok = false
 		}
 		return p.Name()
 	})
-	return ts, ok
+	return ok
 }
 
 // readProject checks the project's packages the generated code uses.

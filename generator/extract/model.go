@@ -81,10 +81,9 @@ type projectShape struct {
 type moduleShape struct {
 	ok      bool     // New, Deps{DB, Bus, Log}, (*Module).API and Migrations are there
 	missing string   // when !ok: what is missing, for the error
-	unwired []string // Deps fields besides DB, Bus and Log: other modules
-	deps    []Dep    // those of unwired the service's command can pass in
+	deps    []string // Deps fields besides DB, Bus and Log that the service's command can pass in: other modules
 	hasLog  bool
-	// stubs are the unwired fields of an interface type of the module:
+	// stubs are the deps of an interface type of the module:
 	// the contract test's local implementation gets a stub of each.
 	stubs []stub
 }
