@@ -136,7 +136,7 @@ func stateLeft(root string) []string {
 	entries, _ := os.ReadDir(filepath.Join(root, tree.StateDir))
 	var left []string
 	for _, e := range entries {
-		if e.Name() != tree.LockFile {
+		if e.Name() != tree.LockFile && e.Name() != tree.CacheFile {
 			left = append(left, e.Name())
 		}
 	}

@@ -25,28 +25,49 @@ import (
 // on every command, so it follows the API as the user edits it. A method
 // that does not take a context.Context first and return an error last is
 // passed through untraced (the decorator embeds API).
-func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan) ([]tree.File, error) {
-	var out []tree.File
-	for _, mod := range m.Modules {
+//
+// A module's decorator is taken from the disk (see tree.Cache) when its
+// api.go is the one it was written from: keys holds the cache key of each
+// one written, for Finish to record once formatted.
+func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Cache, keys map[string]string) ([]tree.File, error) {
+	planned := map[string][]byte{}
+	for _, f := range plan.Files {
+		planned[f.Path] = f.Content
+	}
+	out := make([]tree.File, len(m.Modules))
+	fileKeys := make([]string, len(m.Modules))
+	err := forEach(len(m.Modules), func(i int) error {
+		mod := m.Modules[i]
 		apiPath := "internal/" + mod.Name + "/api.go"
-		var src []byte
-		for _, f := range plan.Files {
-			if f.Path == apiPath {
-				src = f.Content
-			}
-		}
-		if src == nil {
+		src, ok := planned[apiPath]
+		if !ok {
 			data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(apiPath)))
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w; the module's API is needed to write internal/%s/observe_gen.go", apiPath, err, mod.Name)
+				return fmt.Errorf("%s: %w; the module's API is needed to write internal/%s/observe_gen.go", apiPath, err, mod.Name)
 			}
 			src = data
 		}
+		rel := "internal/" + mod.Name + "/observe_gen.go"
+		key := tree.Key([]byte(buildIdentity()), []byte("observe_gen.go"), []byte(m.Module), []byte(mod.Name), src)
+		if content, ok := cache.Lookup(p.Root, rel, key); ok {
+			out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go", Final: true, OnDisk: true}
+			return nil
+		}
 		content, err := observeSource(m.Module, mod.Name, apiPath, src)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, tree.File{Path: "internal/" + mod.Name + "/observe_gen.go", Content: content, Owner: tree.Generated, Template: "observe_gen.go"})
+		fileKeys[i] = key
+		out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go"}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, key := range fileKeys {
+		if key != "" {
+			keys[out[i].Path] = key
+		}
 	}
 	return out, nil
 }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/modgen-dev/modgen/generator/archrules"
 	"github.com/modgen-dev/modgen/templates"
-	"golang.org/x/mod/module"
 )
 
 // Version is modgen's version, recorded in every manifest it writes.
@@ -45,6 +44,7 @@ type Project struct {
 
 	lock    *tree.Lock
 	created []string // folders Init created for a new project, parents first
+	cache   *tree.Cache
 }
 
 // Open opens the project whose root is dir for one command: it takes the
@@ -109,7 +109,26 @@ func (p *Project) writer() tree.Writer {
 }
 
 // Write applies changes to the project, all or nothing (see Writer.Write).
-func (p *Project) Write(changes []tree.Change) error { return p.writer().Write(changes) }
+func (p *Project) Write(changes []tree.Change) error {
+	if err := p.writer().Write(changes); err != nil {
+		return err
+	}
+	if p.cache != nil {
+		// The project is written; a cache that cannot be saved only makes
+		// the next command render again.
+		p.cache.Save(p.Root)
+	}
+	return nil
+}
+
+// renderCache returns the project's cache of rendered files, loaded on
+// first use.
+func (p *Project) renderCache() *tree.Cache {
+	if p.cache == nil {
+		p.cache = tree.LoadCache(p.Root)
+	}
+	return p.cache
+}
 
 // Init prepares the folder of a project planned by NewProject for writing:
 // it creates the folder if needed and takes the project lock. If the
@@ -184,10 +203,8 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *tree.Plan, erro
 	}
 	if opts.Module == "" {
 		opts.Module = opts.Name
-		if err := module.CheckImportPath(opts.Module); err != nil {
-			return nil, nil, tree.ValidateModulePath(opts.Module)
-		}
-	} else if err := tree.ValidateModulePath(opts.Module); err != nil {
+	}
+	if err := tree.ValidateModulePath(opts.Module); err != nil {
 		return nil, nil, err
 	}
 	dir := opts.Dir
@@ -240,6 +257,17 @@ func (d projectData) Services() []tree.Module {
 		}
 	}
 	return out
+}
+
+// DependedOn reports whether some module depends on module name: the
+// wiring then keeps it for them.
+func (d projectData) DependedOn(name string) bool {
+	for _, m := range d.Modules {
+		if slices.Contains(m.DependsOn, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Find returns module name.
@@ -310,13 +338,19 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	plan.Add(wiring...)
+	cache := p.renderCache()
+	moduleWiring, keys, err := p.moduleWiringFiles(data, cache)
+	if err != nil {
+		return nil, err
+	}
+	plan.Add(moduleWiring...)
 	// compose.yaml and deploy/: the processes follow the extracted modules.
 	deploy, err := tree.RenderTree(templates.FS, "deploy", data, nil)
 	if err != nil {
 		return nil, err
 	}
 	plan.Add(deploy...)
-	observed, err := p.observeFiles(m, plan)
+	observed, err := p.observeFiles(m, plan, cache, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -351,6 +385,11 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	}
 	if err := tree.Format(plan.Files); err != nil {
 		return nil, err
+	}
+	for _, f := range plan.Files {
+		if key, ok := keys[f.Path]; ok {
+			cache.Put(f.Path, key, f.Content)
+		}
 	}
 	for _, f := range plan.Files {
 		if f.Owner == tree.Scaffolded {

@@ -9,7 +9,7 @@ import "embed"
 // templates, the support package of entity fields (pkg/scalar) and the
 // deployment files.
 //
-//go:embed all:project all:module all:wiring all:extract all:fields all:deploy all:subscription all:subscriber all:nats all:events
+//go:embed all:project all:module all:wiring all:wiremodule all:extract all:fields all:deploy all:subscription all:subscriber all:nats all:events
 var FS embed.FS
 
 // GRPCSum holds the go.sum lines a project needs once a module is served

@@ -68,8 +68,8 @@ Running it again with the same flags changes nothing.`,
 					fmt.Fprintf(g.stdout, "module %s is up to date; nothing changed\n", opts.Name)
 					return
 				}
-				fmt.Fprintf(g.stdout, "\nadded module %s with entity %s: routes under /%s, wired in cmd/api/wire_gen.go\n",
-					opts.Name, plan.Manifest.Find(opts.Name).Entity, opts.Name)
+				fmt.Fprintf(g.stdout, "\nadded module %s with entity %s: routes under /%s, wired in cmd/api/wire_%s_gen.go\n",
+					opts.Name, plan.Manifest.Find(opts.Name).Entity, opts.Name, opts.Name)
 			})
 		},
 	}

@@ -78,6 +78,10 @@ func (p *Plan) Compare(root string, hashes map[string]string, force bool) ([]Cha
 		if i > 0 && files[i-1].Path == f.Path {
 			return nil, fmt.Errorf("internal error: %s planned twice (from %s and %s)", f.Path, files[i-1].Template, f.Template)
 		}
+		if f.OnDisk {
+			changes = append(changes, Change{File: f, Action: Unchanged, Old: f.Content})
+			continue
+		}
 		target, err := confine(root, f.Path)
 		if err != nil {
 			return nil, err

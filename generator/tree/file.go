@@ -53,6 +53,10 @@ type File struct {
 	// Final marks content that its generator already formatted and that must
 	// stay byte for byte as emitted (protoc-gen-go output): Format skips it.
 	Final bool
+	// OnDisk marks content read from the file at Path by this command
+	// (Cache.Lookup), under the project lock: Compare takes it as
+	// unchanged without reading it again. Such a file is Final.
+	OnDisk bool
 }
 
 // Hash is the content hash recorded in the manifest for scaffolded files.

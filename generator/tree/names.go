@@ -228,9 +228,12 @@ var fold = map[rune]rune{
 	'ú': 'u', 'ù': 'u', 'û': 'u', 'ü': 'u', 'ý': 'y', 'ÿ': 'y', 'ß': 's',
 }
 
-// ValidateModulePath checks a Go module path the way the go command does.
+// ValidateModulePath checks the Go module path of a project the way the go
+// command checks a main module's: as an import path. A path without a dot
+// in its first element ("loja", the default of `modgen new project loja`)
+// is valid for a module that is not fetched by others.
 func ValidateModulePath(path string) error {
-	if err := module.CheckPath(path); err != nil {
+	if err := module.CheckImportPath(path); err != nil {
 		return fmt.Errorf("module path %q is invalid: %v; use a path such as %q", path, unwrapPathError(err), "github.com/acme/loja")
 	}
 	return nil

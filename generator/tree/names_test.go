@@ -52,7 +52,7 @@ func TestValidateName(t *testing.T) {
 }
 
 func TestValidateModulePath(t *testing.T) {
-	for _, ok := range []string{"github.com/acme/loja", "example.com/x/v2", "gitlab.com/a/b/c"} {
+	for _, ok := range []string{"github.com/acme/loja", "example.com/x/v2", "gitlab.com/a/b/c", "loja", "acme/loja"} {
 		if err := ValidateModulePath(ok); err != nil {
 			t.Errorf("ValidateModulePath(%q) = %v", ok, err)
 		}

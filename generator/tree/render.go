@@ -63,6 +63,21 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 	return files, err
 }
 
+// Render renders the template name, whose source is src, as the file rel:
+// Generated when the output starts with the generated header, Scaffolded
+// otherwise.
+func Render(name, src, rel string, data any) (File, error) {
+	out, err := execute(name, src, data)
+	if err != nil {
+		return File{}, err
+	}
+	owner := Scaffolded
+	if IsGenerated(out) {
+		owner = Generated
+	}
+	return File{Path: rel, Content: out, Owner: owner, Template: name}, nil
+}
+
 func execute(name, src string, data any) ([]byte, error) {
 	t, err := parse(name, src)
 	if err != nil {

@@ -24,15 +24,17 @@ func Write(t testing.TB, root string, files map[string]string) {
 	}
 }
 
-// IsLock reports whether rel is a project lock file, .modgen/lock: modgen
-// keeps it (empty) between commands, and Read leaves it out so that trees
-// compare by what the project holds.
-func IsLock(rel string) bool {
-	return path.Base(rel) == "lock" && path.Base(path.Dir(rel)) == ".modgen"
+// IsState reports whether rel is a file modgen keeps in .modgen between
+// commands: the project lock (empty) and the cache of rendered files
+// (tree.CacheFile, whose keys name the binary that wrote it). Read leaves
+// them out so that trees compare by what the project holds.
+func IsState(rel string) bool {
+	base := path.Base(rel)
+	return (base == "lock" || base == "cache") && path.Base(path.Dir(rel)) == ".modgen"
 }
 
 // Read returns every file below root, by slash path relative to root, except
-// modgen's lock files. A symbolic link is not followed: its content is
+// modgen's state files (IsState). A symbolic link is not followed: its content is
 // "symlink to TARGET".
 func Read(t testing.TB, root string) map[string][]byte {
 	t.Helper()
@@ -46,7 +48,7 @@ func Read(t testing.TB, root string) map[string][]byte {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		if IsLock(rel) {
+		if IsState(rel) {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {

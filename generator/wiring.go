@@ -1,0 +1,161 @@
+package generator
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/modgen-dev/modgen/generator/tree"
+	"github.com/modgen-dev/modgen/templates"
+)
+
+// moduleWiring is what the wiring files of one module in cmd/api are
+// rendered from (templates/wiremodule): the project's Go module path, the
+// module, and the modules it depends on. Nothing else goes in, so the files
+// of a module whose moduleWiring is unchanged are unchanged, and a command
+// takes them from the disk (tree.Cache) instead of rendering them again.
+type moduleWiring struct {
+	Module string
+	M      tree.Module
+	Deps   []tree.Module // in the order of M.DependsOn
+}
+
+// inputs is a canonical form of w: equal for equal wirings, whether a list
+// is empty or absent.
+func (w moduleWiring) inputs() []byte {
+	var b strings.Builder
+	b.WriteString(w.Module)
+	for _, m := range append([]tree.Module{w.M}, w.Deps...) {
+		fmt.Fprintf(&b, "\x00%s\x00%s\x00%q\x00%q\x00%q", m.Name, m.Entity, m.DependsOn, m.Fields, m.Subscribes)
+		if m.Extracted != nil {
+			fmt.Fprintf(&b, "\x00extracted %d", m.Extracted.Port)
+		}
+	}
+	return []byte(b.String())
+}
+
+// Find returns dependency name.
+func (d moduleWiring) Find(name string) *tree.Module {
+	for i := range d.Deps {
+		if d.Deps[i].Name == name {
+			return &d.Deps[i]
+		}
+	}
+	return nil
+}
+
+// IsExtracted reports whether dependency name is extracted.
+func (d moduleWiring) IsExtracted(name string) bool {
+	m := d.Find(name)
+	return m != nil && m.Extracted != nil
+}
+
+// moduleWiringFiles returns, for every module, cmd/api/wire_<m>_gen.go (the
+// function that builds it) and cmd/api/wire_<m>_gen_test.go (its tests in
+// the composed application), taken from the disk when the cache says they
+// were rendered from the same inputs. keys holds the cache key of each file
+// it rendered, for Finish to record once they are formatted.
+func (p *Project) moduleWiringFiles(data projectData, cache *tree.Cache) (files []tree.File, keys map[string]string, err error) {
+	tmpls := wireModuleTemplates()
+	n := len(tmpls)
+	files = make([]tree.File, n*len(data.Modules))
+	fileKeys := make([]string, len(files))
+	err = forEach(len(data.Modules), func(i int) error {
+		mod := data.Modules[i]
+		w := moduleWiring{Module: data.Module, M: mod}
+		for _, d := range mod.DependsOn {
+			if dm := data.Find(d); dm != nil {
+				w.Deps = append(w.Deps, *dm)
+			}
+		}
+		inputs := w.inputs()
+		for j, t := range tmpls {
+			rel := "cmd/api/wire_" + mod.Name + t.suffix
+			key := tree.Key([]byte(buildIdentity()), []byte(t.src), inputs)
+			if content, ok := cache.Lookup(p.Root, rel, key); ok {
+				files[i*n+j] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: t.name, Final: true, OnDisk: true}
+				continue
+			}
+			f, err := tree.Render(t.name, t.src, rel, w)
+			if err != nil {
+				return err
+			}
+			fileKeys[i*n+j] = key
+			files[i*n+j] = f
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	keys = map[string]string{}
+	for i, key := range fileKeys {
+		if key != "" {
+			keys[files[i].Path] = key
+		}
+	}
+	return files, keys, nil
+}
+
+// forEach calls f(0) ... f(n-1) on one worker per processor and returns
+// the error of the smallest i that failed, as a loop would.
+func forEach(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				errs[i] = f(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type wireModuleTemplate struct{ name, src, suffix string }
+
+// wireModuleTemplates are the templates of templates/wiremodule, read once.
+var wireModuleTemplates = sync.OnceValue(func() []wireModuleTemplate {
+	var out []wireModuleTemplate
+	for _, name := range []string{"wire_module_gen.go.tmpl", "wire_module_gen_test.go.tmpl"} {
+		p := "wiremodule/" + name
+		src, err := fs.ReadFile(templates.FS, p)
+		if err != nil {
+			panic(err) // embedded: present in every build
+		}
+		out = append(out, wireModuleTemplate{p, string(src), strings.TrimSuffix(strings.TrimPrefix(name, "wire_module"), ".tmpl")})
+	}
+	return out
+})
+
+// buildIdentity identifies the modgen that renders, for the cache keys: its
+// version, and for a development build also when and how big the binary
+// was built, since its templates and generators change without a new
+// version.
+var buildIdentity = sync.OnceValue(func() string {
+	id := Version
+	if strings.HasSuffix(Version, "-dev") {
+		if exe, err := os.Executable(); err == nil {
+			if info, err := os.Stat(exe); err == nil {
+				id += " " + info.ModTime().String() + " " + strconv.FormatInt(info.Size(), 10)
+			}
+		}
+	}
+	return id
+})
