@@ -28,8 +28,8 @@ func (p *Project) supportFiles(m *tree.Manifest, plan *tree.Plan) ([]tree.File, 
 	prefix := m.Module + "/"
 	needed := map[string]bool{}
 	for _, f := range planned {
-		if !strings.HasSuffix(f.Path, ".go") {
-			continue
+		if !strings.HasSuffix(f.Path, ".go") || f.OnDisk {
+			continue // a file taken from the disk as an earlier command wrote it: that command added what it imports
 		}
 		file, err := parser.ParseFile(token.NewFileSet(), f.Path, f.Content, parser.ImportsOnly)
 		if err != nil {

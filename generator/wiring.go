@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -126,6 +127,34 @@ func forEach(n int, f func(i int) error) error {
 		}
 	}
 	return nil
+}
+
+// staleWiring warns of the wiring files in cmd/api of modules that
+// modgen.yaml no longer lists (removed by hand): they would not build
+// without the module's package, and modgen deletes nothing.
+func (p *Project) staleWiring(planned []tree.File) []string {
+	entries, err := os.ReadDir(filepath.Join(p.Root, "cmd", "api"))
+	if err != nil {
+		return nil
+	}
+	inPlan := map[string]bool{}
+	for _, f := range planned {
+		inPlan[f.Path] = true
+	}
+	var warnings []string
+	for _, e := range entries {
+		name := e.Name()
+		module, ok := strings.CutPrefix(strings.TrimSuffix(strings.TrimSuffix(name, "_test.go"), ".go"), "wire_")
+		module, gen := strings.CutSuffix(module, "_gen")
+		rel := "cmd/api/" + name
+		if !ok || !gen || module == "" || inPlan[rel] || e.IsDir() {
+			continue
+		}
+		if content, err := os.ReadFile(filepath.Join(p.Root, "cmd", "api", name)); err == nil && tree.IsGenerated(content) {
+			warnings = append(warnings, fmt.Sprintf("%s wires module %s, which modgen.yaml does not list; delete it, or add the module back to modgen.yaml", rel, module))
+		}
+	}
+	return warnings
 }
 
 type wireModuleTemplate struct{ name, src, suffix string }
