@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/Masterminds/sprig/v3"
 )
@@ -36,7 +37,11 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		if err != nil {
 			return err
 		}
-		out, err := execute(p, string(src), data)
+		t, err := load(p, string(src))
+		if err != nil {
+			return err
+		}
+		out, err := execute(t, data)
 		if err != nil {
 			return err
 		}
@@ -57,20 +62,16 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		case rel == "go.mod" || rel == "go.sum":
 			owner = Merged
 		}
-		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p})
+		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p, Final: t.static && strings.HasSuffix(rel, ".go")})
 		return nil
 	})
 	return files, err
 }
 
-func execute(name, src string, data any) ([]byte, error) {
-	t, err := parse(name, src)
-	if err != nil {
-		return nil, err
-	}
+func execute(t *parsedTemplate, data any) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
-		return nil, fmt.Errorf("template %s: %w", name, err)
+	if err := t.t.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("template %s: %w", t.t.Name(), err)
 	}
 	return buf.Bytes(), nil
 }
@@ -85,20 +86,55 @@ var parsed = struct {
 type parsedTemplate struct {
 	src string
 	t   *template.Template
+	// static: every action of the template is {{.Module}} (see static).
+	static bool
 }
 
-func parse(name, src string) (*template.Template, error) {
+func load(name, src string) (*parsedTemplate, error) {
 	parsed.Lock()
 	defer parsed.Unlock()
 	if p, ok := parsed.m[name]; ok && p.src == src {
-		return p.t, nil
+		return p, nil
 	}
 	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
-	parsed.m[name] = &parsedTemplate{src, t}
-	return t, nil
+	p := &parsedTemplate{src: src, t: t, static: static(t)}
+	parsed.m[name] = p
+	return p, nil
+}
+
+// moduleField is the field of the templates' data that holds the project's
+// Go module path.
+const moduleField = "Module"
+
+// static reports whether t is text whose only actions are {{.Module}},
+// the project's module path (in import paths).
+// Such a template is written gofmt-clean for every module path (see
+// TestStaticTemplatesFormatted), so RenderTree marks its output Final and
+// Format skips it: formatting was most of the time of `new project`, and
+// most of its Go files are static.
+func static(t *template.Template) bool {
+	if len(t.Templates()) != 1 || t.Tree == nil || t.Tree.Root == nil {
+		return false // {{define}} or {{block}}: not text and the module path only
+	}
+	for _, n := range t.Tree.Root.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+		case *parse.ActionNode:
+			if len(n.Pipe.Decl) != 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+				return false
+			}
+			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
+			if !ok || len(f.Ident) != 1 || f.Ident[0] != moduleField {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Exported returns name with its first letter upper-cased: "estoque" -> "Estoque".
