@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"text/template"
-	"text/template/parse"
 
 	"github.com/Masterminds/sprig/v3"
 )
@@ -29,6 +28,8 @@ var funcs = func() template.FuncMap {
 // otherwise.
 func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([]File, error) {
 	var files []File
+	var module []byte // data's module path, for the static templates
+	moduleKnown := false
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
 			return err
@@ -37,12 +38,18 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		if err != nil {
 			return err
 		}
-		t, err := load(p, string(src))
-		if err != nil {
-			return err
-		}
-		out, err := execute(t, data)
-		if err != nil {
+		static := isStatic(src)
+		var out []byte
+		if static {
+			if !moduleKnown {
+				m, err := moduleOf(data)
+				if err != nil {
+					return fmt.Errorf("template %s: %w", p, err)
+				}
+				module, moduleKnown = []byte(m), true
+			}
+			out = bytes.ReplaceAll(src, []byte(staticAction), module)
+		} else if out, err = execute(p, string(src), data); err != nil {
 			return err
 		}
 		if len(bytes.TrimSpace(out)) == 0 {
@@ -62,16 +69,20 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		case rel == "go.mod" || rel == "go.sum":
 			owner = Merged
 		}
-		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p, Final: t.static && strings.HasSuffix(rel, ".go")})
+		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p, Final: static && strings.HasSuffix(rel, ".go")})
 		return nil
 	})
 	return files, err
 }
 
-func execute(t *parsedTemplate, data any) ([]byte, error) {
+func execute(name, src string, data any) ([]byte, error) {
+	t, err := parse(name, src)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
-	if err := t.t.Execute(&buf, data); err != nil {
-		return nil, fmt.Errorf("template %s: %w", t.t.Name(), err)
+	if err := t.Execute(&buf, data); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
 }
@@ -86,55 +97,54 @@ var parsed = struct {
 type parsedTemplate struct {
 	src string
 	t   *template.Template
-	// static: every action of the template is {{.Module}} (see static).
-	static bool
 }
 
-func load(name, src string) (*parsedTemplate, error) {
+func parse(name, src string) (*template.Template, error) {
 	parsed.Lock()
 	defer parsed.Unlock()
 	if p, ok := parsed.m[name]; ok && p.src == src {
-		return p, nil
+		return p.t, nil
 	}
 	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
-	p := &parsedTemplate{src: src, t: t, static: static(t)}
-	parsed.m[name] = p
-	return p, nil
+	parsed.m[name] = &parsedTemplate{src, t}
+	return t, nil
 }
 
-// moduleField is the field of the templates' data that holds the project's
-// Go module path.
-const moduleField = "Module"
+// staticAction is the only action of a static template: the project's Go
+// module path, in import paths.
+const staticAction = "{{.Module}}"
 
-// static reports whether t is text whose only actions are {{.Module}},
-// the project's module path (in import paths).
-// Such a template is written gofmt-clean for every module path (see
-// TestStaticTemplatesFormatted), so RenderTree marks its output Final and
-// Format skips it: formatting was most of the time of `new project`, and
-// most of its Go files are static.
-func static(t *template.Template) bool {
-	if len(t.Templates()) != 1 || t.Tree == nil || t.Tree.Root == nil {
-		return false // {{define}} or {{block}}: not text and the module path only
-	}
-	for _, n := range t.Tree.Root.Nodes {
-		switch n := n.(type) {
-		case *parse.TextNode:
-		case *parse.ActionNode:
-			if len(n.Pipe.Decl) != 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
-				return false
-			}
-			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
-			if !ok || len(f.Ident) != 1 || f.Ident[0] != moduleField {
-				return false
-			}
-		default:
+// isStatic reports whether the template src is static: text whose only
+// actions are {{.Module}}. A static template renders as src with the
+// module path in place of each action, without text/template (whose
+// parse, with sprig's functions, costs more than the rendering), and is
+// written gofmt-clean for every module path (TestStaticTemplatesFormatted):
+// RenderTree marks its output Final and Format skips it. Formatting was
+// most of the time of `new project`, and most of its Go files are static.
+func isStatic(src []byte) bool {
+	for {
+		i := bytes.Index(src, []byte("{{"))
+		if i < 0 {
+			return true
+		}
+		if !bytes.HasPrefix(src[i:], []byte(staticAction)) {
 			return false
 		}
+		src = src[i+len(staticAction):]
 	}
-	return true
+}
+
+// moduleTemplate looks up the module path in the templates' data, as
+// text/template would.
+var moduleTemplate = template.Must(template.New("module").Option("missingkey=error").Parse(staticAction))
+
+func moduleOf(data any) (string, error) {
+	var b strings.Builder
+	err := moduleTemplate.Execute(&b, data)
+	return b.String(), err
 }
 
 // Exported returns name with its first letter upper-cased: "estoque" -> "Estoque".

@@ -10,29 +10,25 @@ import (
 	"golang.org/x/tools/imports"
 )
 
-func TestStatic(t *testing.T) {
+func TestIsStatic(t *testing.T) {
 	for src, want := range map[string]bool{
-		"package x\n":                                          true,
-		"import \"{{.Module}}/pkg/a\"\n":                       true,
-		"import \"{{- .Module -}}/pkg/a\"\n":                   true,
-		"{{/* a comment */}}package x\n":                       true,
-		"import \"{{.Name}}/pkg/a\"\n":                         false,
-		"import \"{{$.Module}}/pkg/a\"\n":                      false,
-		"import \"{{.Module.Path}}/pkg/a\"\n":                  false,
-		"import \"{{.Module | printf \"%s\"}}/pkg/a\"\n":       false,
-		"{{header}}\npackage x\n":                              false,
-		"{{if .Module}}package x{{end}}\n":                     false,
-		"{{$m := .Module}}package x\n":                         false,
-		"{{define \"t\"}}{{.Name}}{{end}}package x\n":          false,
-		"{{block \"t\" .}}{{.Name}}{{end}}package x\n":         false,
-		"package x\n\nvar _ = {{.Module}}\n{{template \"t\"}}": false,
+		"package x\n":                          true,
+		"import \"{{.Module}}/pkg/a\"\n":       true,
+		"{{.Module}}{{.Module}}}}\n":           true,
+		"import \"{{- .Module -}}/pkg/a\"\n":   false,
+		"import \"{{ .Module }}/pkg/a\"\n":     false,
+		"{{/* a comment */}}package x\n":       false,
+		"import \"{{.Name}}/pkg/a\"\n":         false,
+		"import \"{{$.Module}}/pkg/a\"\n":      false,
+		"import \"{{.ModulePath}}/pkg/a\"\n":   false,
+		"import \"{{.Module.Path}}/pkg/a\"\n":  false,
+		"import \"{{{.Module}}/pkg/a\"\n":      false,
+		"{{header}}\npackage x\n":              false,
+		"{{if .Module}}package x{{end}}\n":     false,
+		"package x\n\nvar _ = {{.Module}}\n{{": false,
 	} {
-		p, err := load("static_test/"+src, src)
-		if err != nil {
-			t.Fatalf("%q: %v", src, err)
-		}
-		if p.static != want {
-			t.Errorf("static(%q) = %v, want %v", src, p.static, want)
+		if got := isStatic([]byte(src)); got != want {
+			t.Errorf("isStatic(%q) = %v, want %v", src, got, want)
 		}
 	}
 }
@@ -46,7 +42,7 @@ func TestStatic(t *testing.T) {
 // path; goimports puts a dotless module path among the standard library.
 func TestStaticTemplatesFormatted(t *testing.T) {
 	modules := []string{"loja", "z", "github.com/acme/loja", "a.io/x", "zzz.example/very/long/path/v2"}
-	defer func(prefix string) { imports.LocalPrefix = prefix }(imports.LocalPrefix)
+	prefix := imports.LocalPrefix
 	var static []string
 	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go.tmpl") {
@@ -56,18 +52,27 @@ func TestStaticTemplatesFormatted(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		tmpl, err := load(p, string(src))
-		if err != nil || !tmpl.static {
-			return err
+		if !isStatic(src) {
+			return nil
 		}
 		static = append(static, p)
 		for _, module := range modules {
-			out, err := execute(tmpl, struct{ Module string }{module})
+			files, err := RenderTree(templates.FS, p, struct{ Module string }{module}, nil)
 			if err != nil {
 				return err
 			}
+			if len(files) != 1 || !files[0].Final {
+				t.Fatalf("RenderTree(%s) = %d files, want one, Final", p, len(files))
+			}
+			out := files[0].Content
+			// The same as text/template renders it.
+			if want, err := execute(p, string(src), struct{ Module string }{module}); err != nil {
+				return err
+			} else if string(out) != string(want) {
+				t.Errorf("%s with module %s: rendered static, not as text/template does:\n%s", p, module, diffLines(want, out))
+			}
 			name := strings.TrimSuffix(p, ".tmpl")
-			files := []File{{Path: name, Content: out, Template: p}}
+			files = []File{{Path: name, Content: out, Template: p}}
 			if err := Format(files); err != nil {
 				t.Errorf("module %s: %v", module, err)
 				continue
@@ -78,7 +83,7 @@ func TestStaticTemplatesFormatted(t *testing.T) {
 			}
 			imports.LocalPrefix = module
 			local, err := imports.Process(name, out, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
-			imports.LocalPrefix = ""
+			imports.LocalPrefix = prefix
 			if err != nil {
 				t.Errorf("goimports -local %s %s: %v", module, name, err)
 			} else if string(local) != string(out) {
