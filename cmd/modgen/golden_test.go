@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -203,6 +204,7 @@ func TestGolden(t *testing.T) {
 			root := runScenario(t, s)
 			tree := testtree.Read(t, root)
 			compareGolden(t, s, tree)
+			assertGofmt(t, tree)
 			if testing.Short() {
 				return
 			}
@@ -214,6 +216,24 @@ func TestGolden(t *testing.T) {
 				bufLint(t, root)
 			}
 		})
+	}
+}
+
+// assertGofmt checks that every Go file of the tree is as gofmt leaves it.
+// Format skips the output of static templates, written as they are: one
+// that is not gofmt-clean fails here too.
+func assertGofmt(t *testing.T, tree map[string][]byte) {
+	t.Helper()
+	for _, p := range sortedKeys(tree) {
+		if !strings.HasSuffix(p, ".go") {
+			continue
+		}
+		out, err := format.Source(tree[p])
+		if err != nil {
+			t.Errorf("gofmt %s: %v", p, err)
+		} else if !bytes.Equal(out, tree[p]) {
+			t.Errorf("%s is not gofmt-clean", p)
+		}
 	}
 }
 

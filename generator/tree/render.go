@@ -28,6 +28,8 @@ var funcs = func() template.FuncMap {
 // otherwise.
 func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([]File, error) {
 	var files []File
+	var module []byte // data's module path, for the static templates
+	moduleKnown := false
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
 			return err
@@ -36,8 +38,18 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		if err != nil {
 			return err
 		}
-		out, err := execute(p, string(src), data)
-		if err != nil {
+		static := isStatic(src)
+		var out []byte
+		if static {
+			if !moduleKnown {
+				m, err := moduleOf(data)
+				if err != nil {
+					return fmt.Errorf("template %s: %w", p, err)
+				}
+				module, moduleKnown = []byte(m), true
+			}
+			out = bytes.ReplaceAll(src, []byte(staticAction), module)
+		} else if out, err = execute(p, string(src), data); err != nil {
 			return err
 		}
 		if len(bytes.TrimSpace(out)) == 0 {
@@ -57,7 +69,7 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		case rel == "go.mod" || rel == "go.sum":
 			owner = Merged
 		}
-		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p})
+		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p, Final: static && strings.HasSuffix(rel, ".go")})
 		return nil
 	})
 	return files, err
@@ -114,6 +126,40 @@ func parse(name, src string) (*template.Template, error) {
 	}
 	parsed.m[name] = &parsedTemplate{src, t}
 	return t, nil
+}
+
+// staticAction is the only action of a static template: the project's Go
+// module path, in import paths.
+const staticAction = "{{.Module}}"
+
+// isStatic reports whether the template src is static: text whose only
+// actions are {{.Module}}. A static template renders as src with the
+// module path in place of each action, without text/template (whose
+// parse, with sprig's functions, costs more than the rendering), and is
+// written gofmt-clean for every module path (TestStaticTemplatesFormatted):
+// RenderTree marks its output Final and Format skips it. Formatting was
+// most of the time of `new project`, and most of its Go files are static.
+func isStatic(src []byte) bool {
+	for {
+		i := bytes.Index(src, []byte("{{"))
+		if i < 0 {
+			return true
+		}
+		if !bytes.HasPrefix(src[i:], []byte(staticAction)) {
+			return false
+		}
+		src = src[i+len(staticAction):]
+	}
+}
+
+// moduleTemplate looks up the module path in the templates' data, as
+// text/template would.
+var moduleTemplate = template.Must(template.New("module").Option("missingkey=error").Parse(staticAction))
+
+func moduleOf(data any) (string, error) {
+	var b strings.Builder
+	err := moduleTemplate.Execute(&b, data)
+	return b.String(), err
 }
 
 // Exported returns name with its first letter upper-cased: "estoque" -> "Estoque".
