@@ -114,20 +114,17 @@ func (c *Cache) Save(root string) error {
 		w.WriteString(p + "\t" + e.key + "\t" + e.hash + "\n")
 	}
 	w.Flush()
+	// One name for the new cache: commands that save it hold the project
+	// lock, and one killed while saving leaves a file the next save
+	// replaces.
 	dir := filepath.Join(root, StateDir)
-	tmp, err := os.CreateTemp(dir, CacheFile+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b.Bytes())
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
+	tmp := filepath.Join(dir, CacheFile+".tmp")
+	err := os.WriteFile(tmp, b.Bytes(), 0o644)
 	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, CacheFile))
+		err = os.Rename(tmp, filepath.Join(dir, CacheFile))
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		os.Remove(tmp)
 		return err
 	}
 	c.old = c.next
