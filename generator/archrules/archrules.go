@@ -36,6 +36,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -189,16 +190,18 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 	}
 	var rels, sqls []string
 	for _, top := range []string{"internal", "pkg"} {
-		if err := collect(root, top, ".go", &rels); err != nil {
+		if err := collect(root, top, top == "internal", &rels, &sqls); err != nil {
 			return nil, fmt.Errorf("check: %v", err)
 		}
 	}
-	if err := collect(root, "internal", ".sql", &sqls); err != nil {
-		return nil, fmt.Errorf("check: %v", err)
-	}
 	sort.Strings(rels)
 	sort.Strings(sqls)
-	imports, err := parseImports(root, modulePath, rels)
+	// The tables come first: the Go files are read once, for their imports
+	// and their string literals together. An error reading SQL waits for
+	// those of the Go files, which come first.
+	sqlSrc, sqlErr := readSQL(root, sqls)
+	tables := tablesOf(sqls, sqlSrc)
+	imports, foreign, err := readGo(root, modulePath, rels, tables)
 	if err != nil {
 		return nil, fmt.Errorf("check: %v", err)
 	}
@@ -291,11 +294,15 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 		return !a.Edges[i].Event && a.Edges[j].Event
 	})
 	vs = append(vs, cycles(a.Edges)...)
-	foreign, err := foreignTables(root, rels, sqls)
-	if err != nil {
-		return nil, fmt.Errorf("check: %v", err)
+	if sqlErr != nil {
+		return nil, fmt.Errorf("check: %v", sqlErr)
 	}
 	vs = append(vs, foreign...)
+	for i, rel := range sqls {
+		if m := owner(rel); m != "" && tables != nil {
+			vs = append(vs, tables.inSQL(rel, m, sqlSrc[i])...)
+		}
+	}
 	sortViolations(vs)
 	a.Violations = vs
 	return a, nil
@@ -455,10 +462,11 @@ func sortViolations(vs []Violation) {
 	})
 }
 
-// collect appends the files named *ext below root/rel to rels. It skips
-// vendor and testdata, names starting with '.' or '_' (as the go command
-// does), and folders with their own go.mod, which are other Go modules.
-func collect(root, rel, ext string, rels *[]string) error {
+// collect appends the Go files below root/rel to gos and, if sql is set, the
+// SQL files to sqls. It skips vendor and testdata, names starting with '.'
+// or '_' (as the go command does), and folders with their own go.mod, which
+// are other Go modules.
+func collect(root, rel string, sql bool, gos, sqls *[]string) error {
 	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !strings.Contains(rel, "/") {
@@ -482,93 +490,184 @@ func collect(root, rel, ext string, rels *[]string) error {
 			if name == "vendor" || name == "testdata" {
 				continue
 			}
-			if err := collect(root, child, ext, rels); err != nil {
+			if err := collect(root, child, sql, gos, sqls); err != nil {
 				return err
 			}
-		case strings.HasSuffix(name, ext):
-			*rels = append(*rels, child)
+		case strings.HasSuffix(name, ".go"):
+			*gos = append(*gos, child)
+		case sql && strings.HasSuffix(name, ".sql"):
+			*sqls = append(*sqls, child)
 		}
 	}
 	return nil
 }
 
-// foreignTables returns a violation for each place where a module's Go
-// string literals (in goFiles) or SQL (in sqlFiles) name a table that
-// another module's migrations create.
-func foreignTables(root string, goFiles, sqlFiles []string) ([]Violation, error) {
-	type text struct {
-		file, body string
-		line       int
+// parallel calls work for every i in [0, n) on a bounded pool of workers.
+func parallel(n int, work func(w *worker, i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			w := &worker{fset: token.NewFileSet()}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				work(w, i)
+			}
+		})
 	}
-	var sqlTexts []text
-	tables := map[string]string{} // lower-case table name -> its module
-	for _, rel := range sqlFiles {
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	wg.Wait()
+}
+
+// worker is what one goroutine of parallel reuses from file to file.
+type worker struct {
+	buf  []byte
+	fset *token.FileSet
+}
+
+// read returns the content of the file rel below root, in a buffer that
+// the next read reuses. It is os.ReadFile without the Stat, and without
+// allocating per file.
+func (w *worker) read(root, rel string) ([]byte, error) {
+	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if w.buf == nil {
+		w.buf = make([]byte, 0, 64<<10)
+	}
+	b := w.buf[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+			w.buf = b
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
 		if err != nil {
 			return nil, err
 		}
-		m := owner(rel)
-		if m == "" {
-			continue
-		}
-		for i, line := range strings.Split(string(src), "\n") {
-			code, _, _ := strings.Cut(line, "--")
-			sqlTexts = append(sqlTexts, text{rel, code, i + 1})
-			if f := createdTable(code); f != "" {
-				if _, taken := tables[f]; !taken {
-					tables[f] = m
-				}
-			}
+	}
+}
+
+// readSQL returns the contents of the files rels below root; the error is
+// that of the first file, in order, that could not be read.
+func readSQL(root string, rels []string) ([][]byte, error) {
+	out := make([][]byte, len(rels))
+	errs := make([]error, len(rels))
+	parallel(len(rels), func(w *worker, i int) {
+		src, err := w.read(root, rels[i])
+		out[i], errs[i] = bytes.Clone(src), err
+	})
+	return out, firstError(errs)
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	if len(tables) == 0 {
-		return nil, nil
+	return nil
+}
+
+// readGo reads each Go file of rels once, in parallel: the imports of those
+// that reach <modulePath>/internal and, if tables is not nil, the
+// foreign-table violations of the string literals of modules' files.
+func readGo(root, modulePath string, rels []string, tables *tableSet) ([][]importSpec, []Violation, error) {
+	imports := make([][]importSpec, len(rels))
+	foreign := make([][]Violation, len(rels))
+	errs := make([]error, len(rels))
+	internal := modulePath + "/internal"
+	needle := []byte(internal)
+	parallel(len(rels), func(w *worker, i int) {
+		src, err := w.read(root, rels[i])
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		// A file that never spells the path cannot import it: skip the parser.
+		if bytes.Contains(src, needle) {
+			if imports[i], err = parseImports(w.fset, rels[i], src, internal); err != nil {
+				errs[i] = err
+				return
+			}
+		}
+		if m := owner(rels[i]); m != "" && tables != nil {
+			foreign[i] = tables.inGo(rels[i], m, src)
+		}
+	})
+	if err := firstError(errs); err != nil {
+		return nil, nil, err
 	}
 	var vs []Violation
-	report := func(t text) {
-		from := owner(t.file)
-		for _, word := range words(t.body) {
-			// A schema-qualified name, such as estoque.estoque_items, is two words.
-			if to, ok := tables[strings.ToLower(word.s)]; ok && to != from {
-				vs = append(vs, Violation{t.file, t.line + word.line, RuleForeignTable, fmt.Sprintf(
-					"%s names %s, a table of module %s; a module reads and writes only its own tables: call %s's API (internal/%s) instead",
-					from, word.s, to, to, to)})
-			}
-		}
+	for _, f := range foreign {
+		vs = append(vs, f...)
 	}
-	for _, t := range sqlTexts {
-		report(t)
+	return imports, vs, nil
+}
+
+type importSpec struct {
+	path string
+	line int
+}
+
+// parseImports returns the imports of the Go file rel that reach internal.
+func parseImports(fset *token.FileSet, rel string, src []byte, internal string) ([]importSpec, error) {
+	f, err := parser.ParseFile(fset, rel, src, parser.ImportsOnly)
+	if err != nil {
+		return nil, fmt.Errorf("%v; fix the package clause or imports so they parse", err)
 	}
-	fset := token.NewFileSet()
-	for _, rel := range goFiles {
-		if owner(rel) == "" {
+	var specs []importSpec
+	for _, s := range f.Imports {
+		p, err := strconv.Unquote(s.Path.Value)
+		if err != nil || (p != internal && !strings.HasPrefix(p, internal+"/")) {
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
-		if err != nil {
-			return nil, err
-		}
-		file := fset.AddFile(rel, -1, len(src))
-		var sc scanner.Scanner
-		sc.Init(file, src, nil, 0)
-		for {
-			pos, tok, lit := sc.Scan()
-			if tok == token.EOF {
-				break
-			}
-			if tok != token.STRING {
-				continue
-			}
-			if v, err := strconv.Unquote(lit); err == nil {
-				if lit[0] == '"' { // its escaped newlines are not lines of the file
-					v = strings.ReplaceAll(v, "\n", " ")
-				}
-				lit = v // "a\nb" is two words, as the database reads it
-			}
-			report(text{rel, lit, fset.Position(pos).Line})
-		}
+		specs = append(specs, importSpec{p, fset.Position(s.Path.Pos()).Line})
 	}
-	return vs, nil
+	return specs, nil
+}
+
+// tableSet holds the tables that the modules' migrations create.
+type tableSet struct {
+	module map[string]string // lower-case table name -> its module
+	// Bit n of lengths[c] is set when a table name starting with byte c is
+	// n bytes long (bit 63: 63 or more), so that most words need no lookup.
+	lengths [256]uint64
+}
+
+// tablesOf returns the tables that the SQL files rels, with contents srcs,
+// create: the first file in order that creates a table owns it. It returns
+// nil when there are none.
+func tablesOf(rels []string, srcs [][]byte) *tableSet {
+	t := &tableSet{module: map[string]string{}}
+	for i, rel := range rels {
+		m := owner(rel)
+		if m == "" || !containsFold(srcs[i], "create") {
+			continue
+		}
+		sqlLines(srcs[i], func(_ int, code []byte) {
+			if !containsFold(code, "create") {
+				return // createdTable needs a first word "create"
+			}
+			f := createdTable(string(code))
+			if _, taken := t.module[f]; f != "" && !taken {
+				t.module[f] = m
+				t.lengths[f[0]] |= 1 << min(len(f), 63)
+			}
+		})
+	}
+	if len(t.module) == 0 {
+		return nil
+	}
+	return t
 }
 
 // createdTable returns the table a line of SQL creates, lower-case and
@@ -596,21 +695,48 @@ func createdTable(line string) string {
 	return name
 }
 
-// word is an identifier found in a text, and the line it is on, counted
-// from 0.
-type word struct {
-	s    string
-	line int
+// containsFold reports whether s holds word, a lower-case ASCII word, in any
+// case. No byte outside ASCII lower-cases into the letters of "create", so
+// it is enough to find that strings.ToLower(s) holds it.
+func containsFold(s []byte, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
-// words splits s into identifiers: runs of letters, digits and underscores.
-func words(s string) []word {
-	var out []word
+// sqlLines calls code for each line of SQL, numbered from 1, without its
+// -- comment.
+func sqlLines(src []byte, code func(line int, code []byte)) {
+	for line := 1; ; line++ {
+		text, rest, more := bytes.Cut(src, []byte("\n"))
+		if i := bytes.Index(text, []byte("--")); i >= 0 {
+			text = text[:i]
+		}
+		code(line, text)
+		if !more {
+			return
+		}
+		src = rest
+	}
+}
+
+// find calls hit for each word of text that names a table: the word, the
+// number of newlines before it in text and the table's module. Words are
+// runs of letters, digits and underscores; case does not matter. A
+// schema-qualified name, such as estoque.estoque_items, is two words.
+func (t *tableSet) find(text []byte, hit func(word []byte, line int, module string)) {
 	line, start := 0, -1
-	for i := 0; i <= len(s); i++ {
+	for i := 0; i <= len(text); i++ {
 		c := byte(0)
-		if i < len(s) {
-			c = s[i]
+		if i < len(text) {
+			c = text[i]
 		}
 		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
 			if start < 0 {
@@ -619,76 +745,184 @@ func words(s string) []word {
 			continue
 		}
 		if start >= 0 {
-			out = append(out, word{s[start:i], line})
+			if m, ok := t.lookup(text[start:i]); ok {
+				hit(text[start:i], line, m)
+			}
 			start = -1
 		}
 		if c == '\n' {
 			line++
 		}
 	}
-	return out
 }
 
-type importSpec struct {
-	path string
-	line int
+// lookup returns the module whose table the word names, in any case.
+func (t *tableSet) lookup(word []byte) (string, bool) {
+	first := word[0]
+	if first >= 'A' && first <= 'Z' {
+		first += 'a' - 'A'
+	}
+	if t.lengths[first]&(1<<min(len(word), 63)) == 0 {
+		return "", false
+	}
+	var lower [64]byte
+	if len(word) > len(lower) {
+		m, ok := t.module[strings.ToLower(string(word))]
+		return m, ok
+	}
+	for i, c := range word {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	m, ok := t.module[string(lower[:len(word)])]
+	return m, ok
 }
 
-// parseImports reads the imports of the files rels that reach
-// <modulePath>/internal, in parallel over a bounded pool of workers.
-func parseImports(root, modulePath string, rels []string) ([][]importSpec, error) {
-	out := make([][]importSpec, len(rels))
-	errs := make([]error, len(rels))
-	internal := modulePath + "/internal"
-	needle := []byte(internal)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(rels))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fset := token.NewFileSet()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(rels) {
+// inSQL returns the violations of the SQL file rel of module from: the
+// lines, outside -- comments, that name another module's table.
+func (t *tableSet) inSQL(rel, from string, src []byte) []Violation {
+	var vs []Violation
+	sqlLines(src, func(line int, code []byte) {
+		t.find(code, func(word []byte, _ int, to string) {
+			if to != from {
+				vs = append(vs, foreignTable(rel, line, from, string(word), to))
+			}
+		})
+	})
+	return vs
+}
+
+// inGo returns the violations of the Go file rel of module from: the string
+// literals that name another module's table.
+func (t *tableSet) inGo(rel, from string, src []byte) []Violation {
+	var vs []Violation
+	var at int // the line of the literal
+	hit := func(word []byte, line int, to string) {
+		if to != from {
+			vs = append(vs, foreignTable(rel, at+line, from, string(word), to))
+		}
+	}
+	goStrings(src, func(lit []byte, line int) {
+		at = line
+		t.find(literalText(lit), hit)
+	})
+	return vs
+}
+
+func foreignTable(rel string, line int, from, table, to string) Violation {
+	return Violation{rel, line, RuleForeignTable, fmt.Sprintf(
+		"%s names %s, a table of module %s; a module reads and writes only its own tables: call %s's API (internal/%s) instead",
+		from, table, to, to, to)}
+}
+
+// literalText returns the text of a string literal as the database reads
+// it: unquoted, "a\nb" being two words; a literal that does not unquote is
+// read as it is. Words and their lines are the same in the literal and in
+// its value unless it holds escapes or (raw) carriage returns, so only
+// then is it unquoted.
+func literalText(lit []byte) []byte {
+	switch {
+	case lit[0] == '"' && bytes.IndexByte(lit, '\\') >= 0:
+	case lit[0] == '`' && bytes.IndexByte(lit, '\r') >= 0:
+		lit = bytes.ReplaceAll(lit, []byte("\r"), nil) // as go/scanner does
+	default:
+		return lit
+	}
+	s := string(lit)
+	v, err := strconv.Unquote(s)
+	if err != nil {
+		return lit
+	}
+	if s[0] == '"' { // its escaped newlines are not lines of the file
+		v = strings.ReplaceAll(v, "\n", " ")
+	}
+	return []byte(v)
+}
+
+// goStrings calls yield for each string literal of the Go source src, with
+// its line, as go/scanner finds them: lit is its text in src, quotes
+// included (a raw string keeps its carriage returns, which go/scanner
+// drops). It skips comments and rune literals, and reads unterminated
+// literals to the end of the line (raw: of the file), as go/scanner does.
+// For a file with a line directive, which moves lines, it runs go/scanner.
+func goStrings(src []byte, yield func(lit []byte, line int)) {
+	if bytes.Contains(src, []byte("//line ")) || bytes.Contains(src, []byte("/*line ")) {
+		scanStrings(src, yield)
+		return
+	}
+	if len(src) >= 2 && (src[0] == 0xff && src[1] == 0xfe || src[0] == 0xfe && src[1] == 0xff) {
+		return // UTF-16: go/scanner gives up on the whole file
+	}
+	line, counted := 1, 0
+	for i := 0; i < len(src); {
+		switch c := src[i]; c {
+		case '/':
+			switch {
+			case i+1 < len(src) && src[i+1] == '/':
+				end := bytes.IndexByte(src[i+2:], '\n')
+				if end < 0 {
 					return
 				}
-				out[i], errs[i] = parseFile(fset, root, rels[i], internal, needle)
+				i += 2 + end
+			case i+1 < len(src) && src[i+1] == '*':
+				end := bytes.Index(src[i+2:], []byte("*/"))
+				if end < 0 {
+					return
+				}
+				i += 2 + end + 2
+			default:
+				i++
 			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+		case '"', '\'':
+			start := i
+			for i++; i < len(src) && src[i] != '\n'; {
+				i++
+				if src[i-1] == c {
+					break
+				}
+				if src[i-1] == '\\' && i < len(src) && src[i] != '\n' {
+					i++ // an escaped character, maybe the quote
+				}
+			}
+			if c == '"' {
+				line += bytes.Count(src[counted:start], []byte("\n"))
+				counted = start
+				yield(src[start:i], line)
+			}
+		case '`':
+			start := i
+			if end := bytes.IndexByte(src[i+1:], '`'); end < 0 {
+				i = len(src)
+			} else {
+				i += 1 + end + 1
+			}
+			line += bytes.Count(src[counted:start], []byte("\n"))
+			counted = start
+			yield(src[start:i], line)
+		default:
+			i++
 		}
 	}
-	return out, nil
 }
 
-func parseFile(fset *token.FileSet, root, rel, internal string, needle []byte) ([]importSpec, error) {
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil, err
-	}
-	// A file that never spells the path cannot import it: skip the parser.
-	if !bytes.Contains(src, needle) {
-		return nil, nil
-	}
-	f, err := parser.ParseFile(fset, rel, src, parser.ImportsOnly)
-	if err != nil {
-		return nil, fmt.Errorf("%v; fix the package clause or imports so they parse", err)
-	}
-	var specs []importSpec
-	for _, s := range f.Imports {
-		p, err := strconv.Unquote(s.Path.Value)
-		if err != nil || (p != internal && !strings.HasPrefix(p, internal+"/")) {
-			continue
+// scanStrings is goStrings by go/scanner, whose lines follow line
+// directives.
+func scanStrings(src []byte, yield func(lit []byte, line int)) {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, src, nil, 0)
+	for {
+		pos, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			return
 		}
-		specs = append(specs, importSpec{p, fset.Position(s.Path.Pos()).Line})
+		if tok == token.STRING {
+			yield([]byte(lit), fset.Position(pos).Line)
+		}
 	}
-	return specs, nil
 }
 
 // BaselineEntry is one accepted violation. Entries match violations by file,
