@@ -27,16 +27,14 @@ import (
 // passed through untraced (the decorator embeds API).
 //
 // A module's decorator is taken from the disk (see tree.Cache) when its
-// api.go is the one it was written from: keys holds the cache key of each
-// one written, for Finish to record once formatted.
-func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Cache, keys map[string]string) ([]tree.File, error) {
+// api.go is the one it was written from.
+func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Cache) ([]tree.File, error) {
 	planned := map[string][]byte{}
 	for _, f := range plan.Files {
 		planned[f.Path] = f.Content
 	}
 	out := make([]tree.File, len(m.Modules))
-	fileKeys := make([]string, len(m.Modules))
-	err := forEach(len(m.Modules), func(i int) error {
+	err := tree.ForEach(len(m.Modules), func(i int) error {
 		mod := m.Modules[i]
 		apiPath := "internal/" + mod.Name + "/api.go"
 		src, ok := planned[apiPath]
@@ -50,24 +48,18 @@ func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Ca
 		rel := "internal/" + mod.Name + "/observe_gen.go"
 		key := tree.Key([]byte(buildIdentity()), []byte("observe_gen.go"), []byte(m.Module), []byte(mod.Name), src)
 		if content, ok := cache.Lookup(p.Root, rel, key); ok {
-			out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go", Final: true, OnDisk: true}
+			out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go", Final: true, OnDisk: true, CacheKey: key}
 			return nil
 		}
 		content, err := observeSource(m.Module, mod.Name, apiPath, src)
 		if err != nil {
 			return err
 		}
-		fileKeys[i] = key
-		out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go"}
+		out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go", CacheKey: key}
 		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	for i, key := range fileKeys {
-		if key != "" {
-			keys[out[i].Path] = key
-		}
 	}
 	return out, nil
 }

@@ -339,7 +339,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	}
 	plan.Add(wiring...)
 	cache := p.renderCache()
-	moduleWiring, keys, err := p.moduleWiringFiles(data, cache)
+	moduleWiring, err := p.moduleWiringFiles(data, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +351,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	plan.Add(deploy...)
-	observed, err := p.observeFiles(m, plan, cache, keys)
+	observed, err := p.observeFiles(m, plan, cache)
 	if err != nil {
 		return nil, err
 	}
@@ -388,8 +388,8 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	for _, f := range plan.Files {
-		if key, ok := keys[f.Path]; ok {
-			cache.Put(f.Path, key, f.Content)
+		if f.CacheKey != "" {
+			cache.Put(f.Path, f.CacheKey, f.Content)
 		}
 	}
 	for _, f := range plan.Files {

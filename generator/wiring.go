@@ -5,11 +5,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/modgen-dev/modgen/generator/tree"
 	"github.com/modgen-dev/modgen/templates"
@@ -59,14 +57,12 @@ func (d moduleWiring) IsExtracted(name string) bool {
 // moduleWiringFiles returns, for every module, cmd/api/wire_<m>_gen.go (the
 // function that builds it) and cmd/api/wire_<m>_gen_test.go (its tests in
 // the composed application), taken from the disk when the cache says they
-// were rendered from the same inputs. keys holds the cache key of each file
-// it rendered, for Finish to record once they are formatted.
-func (p *Project) moduleWiringFiles(data projectData, cache *tree.Cache) (files []tree.File, keys map[string]string, err error) {
+// were rendered from the same inputs.
+func (p *Project) moduleWiringFiles(data projectData, cache *tree.Cache) ([]tree.File, error) {
 	tmpls := wireModuleTemplates()
 	n := len(tmpls)
-	files = make([]tree.File, n*len(data.Modules))
-	fileKeys := make([]string, len(files))
-	err = forEach(len(data.Modules), func(i int) error {
+	files := make([]tree.File, n*len(data.Modules))
+	err := tree.ForEach(len(data.Modules), func(i int) error {
 		mod := data.Modules[i]
 		w := moduleWiring{Module: data.Module, M: mod}
 		for _, d := range mod.DependsOn {
@@ -79,54 +75,22 @@ func (p *Project) moduleWiringFiles(data projectData, cache *tree.Cache) (files 
 			rel := "cmd/api/wire_" + mod.Name + t.suffix
 			key := tree.Key([]byte(buildIdentity()), []byte(t.src), inputs)
 			if content, ok := cache.Lookup(p.Root, rel, key); ok {
-				files[i*n+j] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: t.name, Final: true, OnDisk: true}
+				files[i*n+j] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: t.name, Final: true, OnDisk: true, CacheKey: key}
 				continue
 			}
 			f, err := tree.Render(t.name, t.src, rel, w)
 			if err != nil {
 				return err
 			}
-			fileKeys[i*n+j] = key
+			f.CacheKey = key
 			files[i*n+j] = f
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	keys = map[string]string{}
-	for i, key := range fileKeys {
-		if key != "" {
-			keys[files[i].Path] = key
-		}
-	}
-	return files, keys, nil
-}
-
-// forEach calls f(0) ... f(n-1) on one worker per processor and returns
-// the error of the smallest i that failed, as a loop would.
-func forEach(n int, f func(i int) error) error {
-	errs := make([]error, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				errs[i] = f(i)
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return files, nil
 }
 
 // staleWiring warns of the wiring files in cmd/api of modules that

@@ -80,12 +80,11 @@ func (c *Cache) Lookup(root, rel, key string) ([]byte, bool) {
 	if err != nil || Hash(content) != e.hash {
 		return nil, false
 	}
-	c.Put(rel, key, content)
 	return content, true
 }
 
-// Put records that this command plans the file rel, rendered from key,
-// with content (formatted).
+// Put records that this command plans the file rel, rendered from key (or
+// taken from the disk by Lookup), with content (formatted).
 func (c *Cache) Put(rel, key string, content []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

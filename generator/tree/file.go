@@ -57,6 +57,9 @@ type File struct {
 	// (Cache.Lookup), under the project lock: Compare takes it as
 	// unchanged without reading it again. Such a file is Final.
 	OnDisk bool
+	// CacheKey, when set, is the key of the inputs the file was rendered
+	// from: Finish records it in the Cache with the formatted content.
+	CacheKey string
 }
 
 // Hash is the content hash recorded in the manifest for scaffolded files.

@@ -41,30 +41,20 @@ func Format(files []File) error {
 			todo = append(todo, i)
 		}
 	}
-	// Largest first: the wiring, which lists every module, starts at once
-	// while the other workers share the small files.
+	// Largest first: the big files start at once while the other workers
+	// share the small ones.
 	slices.SortStableFunc(todo, func(a, b int) int { return cmp.Compare(len(files[b].Content), len(files[a].Content)) })
 	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Go(func() {
-			for {
-				n := int(next.Add(1)) - 1
-				if n >= len(todo) {
-					return
-				}
-				f := &files[todo[n]]
-				out, err := formatGo(f.Path, f.Content)
-				if err != nil {
-					errs[todo[n]] = fmt.Errorf("format %s (from %s): %v\n%s", f.Path, f.Template, err, numbered(f.Content, err))
-					continue
-				}
-				f.Content = out
-			}
-		})
-	}
-	wg.Wait()
+	ForEach(len(todo), func(n int) error {
+		f := &files[todo[n]]
+		out, err := formatGo(f.Path, f.Content)
+		if err != nil {
+			errs[todo[n]] = fmt.Errorf("format %s (from %s): %v\n%s", f.Path, f.Template, err, numbered(f.Content, err))
+			return nil
+		}
+		f.Content = out
+		return nil
+	})
 	for _, err := range errs {
 		if err != nil {
 			return err
@@ -214,4 +204,30 @@ func numbered(src []byte, err error) string {
 		fmt.Fprintf(&b, "%s%4d | %s\n", mark, n, lines[n-1])
 	}
 	return b.String()
+}
+
+// ForEach calls f(0) ... f(n-1) on one worker per processor and returns
+// the error of the smallest i that failed, as a loop would.
+func ForEach(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				errs[i] = f(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -62,32 +62,32 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		if rename != nil {
 			rel = rename(rel)
 		}
-		owner := Scaffolded
-		switch {
-		case IsGenerated(out):
-			owner = Generated
-		case rel == "go.mod" || rel == "go.sum":
-			owner = Merged
-		}
-		files = append(files, File{Path: rel, Content: out, Owner: owner, Template: p, Final: static && strings.HasSuffix(rel, ".go")})
+		files = append(files, File{Path: rel, Content: out, Owner: ownerOf(rel, out), Template: p, Final: static && strings.HasSuffix(rel, ".go")})
 		return nil
 	})
 	return files, err
 }
 
-// Render renders the template name, whose source is src, as the file rel:
-// Generated when the output starts with the generated header, Scaffolded
-// otherwise.
+// Render renders the template name, whose source is src, as the file rel.
 func Render(name, src, rel string, data any) (File, error) {
 	out, err := execute(name, src, data)
 	if err != nil {
 		return File{}, err
 	}
-	owner := Scaffolded
-	if IsGenerated(out) {
-		owner = Generated
+	return File{Path: rel, Content: out, Owner: ownerOf(rel, out), Template: name}, nil
+}
+
+// ownerOf is the owner of the file rel rendered as out: Generated when it
+// starts with the generated header, Merged for go.mod and go.sum,
+// Scaffolded otherwise.
+func ownerOf(rel string, out []byte) Owner {
+	switch {
+	case IsGenerated(out):
+		return Generated
+	case rel == "go.mod" || rel == "go.sum":
+		return Merged
 	}
-	return File{Path: rel, Content: out, Owner: owner, Template: name}, nil
+	return Scaffolded
 }
 
 func execute(name, src string, data any) ([]byte, error) {
