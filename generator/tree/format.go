@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/format"
 	"go/parser"
+	"go/printer"
 	"go/scanner"
 	"go/token"
 	"path"
@@ -80,7 +81,7 @@ func formatGo(name string, src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	used := qualifiers(file)
+	used, oddNumbers := qualifiers(file)
 	var unused []*ast.ImportSpec
 	for _, imp := range file.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
@@ -103,7 +104,13 @@ func formatGo(name string, src []byte) ([]byte, error) {
 	// modules in order.
 	ast.SortImports(fset, file)
 	var buf bytes.Buffer
-	if err := format.Node(&buf, fset, file); err != nil {
+	if oddNumbers {
+		// gofmt also rewrites number literals such as 0X1F or 1E6 in a
+		// canonical form, which only go/format can ask the printer for.
+		if err := format.Node(&buf, fset, file); err != nil {
+			return nil, err
+		}
+	} else if err := gofmtPrinter.Fprint(&buf, fset, file); err != nil {
 		return nil, err
 	}
 	if importsGrouped(fset, file) {
@@ -154,19 +161,41 @@ func importGroup(path string) int {
 	return 0
 }
 
+// gofmtPrinter prints as gofmt does, but for number literals (see
+// oddNumber). go/format.Node would print a file whose imports are in a
+// block twice and parse it once more in between, to sort a copy of its
+// imports; formatGo has sorted them already, so it prints once.
+var gofmtPrinter = printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
+
 // qualifiers returns the names file uses as package qualifiers (x in x.Y),
-// in one walk of the syntax tree.
-func qualifiers(file *ast.File) map[string]bool {
-	used := map[string]bool{}
+// and whether it has a number literal that gofmt would rewrite, in one
+// walk of the syntax tree.
+func qualifiers(file *ast.File) (used map[string]bool, oddNumbers bool) {
+	used = map[string]bool{}
 	ast.Inspect(file, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok {
 				used[id.Name] = true
 			}
+		case *ast.BasicLit:
+			oddNumbers = oddNumbers || oddNumber(n)
 		}
 		return true
 	})
-	return used
+	return used, oddNumbers
+}
+
+// oddNumber reports whether gofmt might write lit differently: a number
+// with an upper-case prefix or exponent (0X, 0B, 0O, E, P), or an
+// imaginary one with a leading zero. It errs on the side of yes (an
+// upper-case hexadecimal digit counts), which only costs time.
+func oddNumber(lit *ast.BasicLit) bool {
+	if lit.Kind != token.INT && lit.Kind != token.FLOAT && lit.Kind != token.IMAG || len(lit.Value) < 2 {
+		return false
+	}
+	v := lit.Value
+	return strings.ContainsAny(v, "XBOEP") || v[len(v)-1] == 'i' && v[0] == '0'
 }
 
 func nameOf(imp *ast.ImportSpec) string {
