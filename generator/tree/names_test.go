@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"golang.org/x/mod/module"
 	"slices"
 	"strings"
 	"testing"
@@ -72,6 +73,9 @@ func FuzzValidateName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
+		if plainNamePathsOK(name) && fullNamePathsCheck(name) != nil {
+			t.Fatalf("plainNamePathsOK(%q) but %v", name, fullNamePathsCheck(name))
+		}
 		err := ValidateName("module", name)
 		if err == nil {
 			if !validShape(name) {
@@ -120,5 +124,37 @@ func TestValidateNameToolchainRules(t *testing.T) {
 	}
 	if files := TemplateFiles("module"); !slices.Contains(files, "api.go") || len(files) < 8 {
 		t.Errorf("TemplateFiles(module) = %v; want the module templates", files)
+	}
+}
+
+// fullNamePathsCheck is checkNamePaths without its quick yes.
+func fullNamePathsCheck(name string) error {
+	imports, files := namePaths(name)
+	for _, p := range imports {
+		if err := module.CheckImportPath("example.com/project/" + p); err != nil {
+			return err
+		}
+	}
+	for _, p := range files {
+		if err := module.CheckFilePath(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestPlainNamePaths: the quick check of a module name's paths never says
+// yes where the full one says no, and says yes to plain names, so that it
+// saves the time it is there for. The names x/mod rejects are Windows'
+// reserved ones, as the name or as its pb and grpc packages.
+func TestPlainNamePaths(t *testing.T) {
+	for _, name := range []string{"con", "prn", "aux", "nul", "com1", "lpt9", "com0", "lpt", "conpb", "a", "estoque", "m200", "grpc", "pb", "x9y8"} {
+		quick, full := plainNamePathsOK(name), fullNamePathsCheck(name) == nil
+		if quick && !full {
+			t.Errorf("%q: quick check says yes, full check says %v", name, fullNamePathsCheck(name))
+		}
+		if full && !quick {
+			t.Errorf("%q: quick check says no to a name the full check accepts", name)
+		}
 	}
 }
