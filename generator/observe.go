@@ -37,19 +37,37 @@ func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Ca
 	err := tree.ForEach(len(m.Modules), func(i int) error {
 		mod := m.Modules[i]
 		apiPath := "internal/" + mod.Name + "/api.go"
-		src, ok := planned[apiPath]
-		if !ok {
-			data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(apiPath)))
+		keyOf := func(apiHash string) string {
+			return tree.Key([]byte(buildIdentity()), []byte("observe_gen.go"), []byte(m.Module), []byte(mod.Name), []byte(apiHash))
+		}
+		unreadable := func(err error) error {
+			return fmt.Errorf("%s: %w; the module's API is needed to write internal/%s/observe_gen.go", apiPath, err, mod.Name)
+		}
+		var key string
+		src, inPlan := planned[apiPath]
+		if inPlan {
+			key = keyOf(tree.Hash(src))
+		} else {
+			// The hash of api.go, read or vouched for by its stamp.
+			hash, data, err := cache.Read(p.Root, apiPath)
 			if err != nil {
-				return fmt.Errorf("%s: %w; the module's API is needed to write internal/%s/observe_gen.go", apiPath, err, mod.Name)
+				return unreadable(err)
 			}
-			src = data
+			src, key = data, keyOf(hash)
 		}
 		rel := "internal/" + mod.Name + "/observe_gen.go"
-		key := tree.Key([]byte(buildIdentity()), []byte("observe_gen.go"), []byte(m.Module), []byte(mod.Name), src)
 		if content, ok := cache.Lookup(p.Root, rel, key); ok {
 			out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go", Final: true, OnDisk: true, CacheKey: key}
 			return nil
+		}
+		if src == nil {
+			// api.go was not read, but its decorator must be written again
+			// (deleted, edited, or rendered by another modgen).
+			data, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(apiPath)))
+			if err != nil {
+				return unreadable(err)
+			}
+			src, key = data, keyOf(tree.Hash(data))
 		}
 		content, err := observeSource(m.Module, mod.Name, apiPath, src)
 		if err != nil {

@@ -388,7 +388,10 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	for _, f := range plan.Files {
-		if f.CacheKey != "" {
+		switch {
+		case f.CacheKey != "" && f.OnDisk:
+			cache.Keep(f.Path)
+		case f.CacheKey != "":
 			cache.Put(f.Path, f.CacheKey, f.Content)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/modgen-dev/modgen/internal/testtree"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -58,7 +59,9 @@ func TestScripts(t *testing.T) {
 }
 
 // treeHash hashes the path, mode and content of every file under root,
-// except testscript's own temporary folder.
+// except testscript's own temporary folder and modgen's state between
+// commands (testtree.IsState): the cache records when it last found each
+// file unchanged, which any command may do.
 func treeHash(ts *testscript.TestScript, root string) string {
 	var lines []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -71,6 +74,9 @@ func treeHash(ts *testscript.TestScript, root string) string {
 				return filepath.SkipDir
 			}
 			lines = append(lines, "dir "+rel)
+			return nil
+		}
+		if testtree.IsState(filepath.ToSlash(rel)) {
 			return nil
 		}
 		b, err := os.ReadFile(p)

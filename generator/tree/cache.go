@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // CacheFile, in StateDir, records for each generated file that modgen
@@ -21,29 +22,41 @@ import (
 // rendering and formatting every module's files on every command would
 // make each command as slow as the project is big. It is a cache: a
 // missing, stale or damaged one only costs the next command the rendering.
+//
+// It also records the hash of the files those inputs are read from (a
+// module's api.go), and for both kinds a stamp of the file as the disk
+// last showed it (see stampOf): a file whose stamp is unchanged is taken
+// to hold the recorded hash without being read, as git's index does, so
+// that a command in a big project reads only the files it changes.
 const CacheFile = "cache"
 
 // Cache is the cache of one command: the entries the last successful
 // command left, and those of this command's plan.
 type Cache struct {
-	mu   sync.Mutex
-	old  map[string]cacheEntry // by path
-	next map[string]cacheEntry
+	mu    sync.Mutex
+	old   map[string]cacheEntry // by path
+	next  map[string]cacheEntry
+	found map[string]cacheEntry // the entries of old that Lookup found, stamped anew
 }
 
-type cacheEntry struct{ key, hash string }
+// cacheEntry is one line of the cache. key is empty for a file read as an
+// input; stamp is empty when the file was not stamped (see stampOf).
+type cacheEntry struct{ key, hash, stamp string }
 
 // LoadCache reads root's cache. A cache that cannot be read is empty.
 func LoadCache(root string) *Cache {
-	c := &Cache{old: map[string]cacheEntry{}, next: map[string]cacheEntry{}}
+	c := &Cache{old: map[string]cacheEntry{}, next: map[string]cacheEntry{}, found: map[string]cacheEntry{}}
 	data, err := os.ReadFile(filepath.Join(root, StateDir, CacheFile))
 	if err != nil {
 		return c
 	}
 	for line := range strings.SplitSeq(string(data), "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) == 3 {
-			c.old[f[0]] = cacheEntry{f[1], f[2]}
+		switch len(f) {
+		case 3: // written before stamps
+			c.old[f[0]] = cacheEntry{f[1], f[2], ""}
+		case 4:
+			c.old[f[0]] = cacheEntry{f[1], f[2], f[3]}
 		}
 	}
 	return c
@@ -63,10 +76,11 @@ func Key(inputs ...[]byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Lookup returns the content of the file rel under root if the last
-// command rendered it from key and the disk still holds what it wrote; the
-// caller plans it as a File with OnDisk and Final set.
-func (c *Cache) Lookup(root, rel, key string) ([]byte, bool) {
+// Lookup reports whether the last command rendered the file rel under
+// root from key and the disk still holds what it wrote; the caller then
+// plans it as a File with OnDisk and Final set, and Keep records it again.
+// content is the file's, or nil when its stamp vouched for it unread.
+func (c *Cache) Lookup(root, rel, key string) (content []byte, ok bool) {
 	c.mu.Lock()
 	e, ok := c.old[rel]
 	c.mu.Unlock()
@@ -76,20 +90,73 @@ func (c *Cache) Lookup(root, rel, key string) ([]byte, bool) {
 	// Read, not confined: a file taken from the disk is never written
 	// (Compare takes it as unchanged), and one that is not what modgen
 	// wrote, wherever a link leads, misses.
-	content, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil || Hash(content) != e.hash {
+	hash, content, stamp, err := c.hashOf(root, rel, e)
+	if err != nil || hash != e.hash {
 		return nil, false
 	}
+	c.mu.Lock()
+	e.stamp = stamp
+	c.found[rel] = e
+	c.mu.Unlock()
 	return content, true
 }
 
-// Put records that this command plans the file rel, rendered from key (or
-// taken from the disk by Lookup), with content (formatted).
+// Keep records again the entry of a file that Lookup found.
+func (c *Cache) Keep(rel string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.next[rel] = c.found[rel]
+}
+
+// Put records that this command plans the file rel, rendered from key,
+// with content (formatted). The file is stamped by the next command that
+// finds it unchanged.
 func (c *Cache) Put(rel, key string, content []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.next[rel] = cacheEntry{key, Hash(content)}
+	c.next[rel] = cacheEntry{key, Hash(content), ""}
 }
+
+// Read returns the hash of the file rel under root, an input of rendering,
+// and its content, which is nil when the file's stamp is the one recorded
+// with its hash: then the file is not read. The cache records the hash.
+func (c *Cache) Read(root, rel string) (hash string, content []byte, err error) {
+	c.mu.Lock()
+	e, known := c.old[rel]
+	c.mu.Unlock()
+	if !known || e.key != "" {
+		e = cacheEntry{}
+	}
+	hash, content, stamp, err := c.hashOf(root, rel, e)
+	if err != nil {
+		return "", nil, err
+	}
+	c.mu.Lock()
+	c.next[rel] = cacheEntry{"", hash, stamp}
+	c.mu.Unlock()
+	return hash, content, nil
+}
+
+// hashOf returns the hash of the file rel and the stamp to record for it:
+// e's hash without reading when e's stamp is the file's, or else the hash
+// of the content, read, and returned.
+func (c *Cache) hashOf(root, rel string, e cacheEntry) (hash string, content []byte, stamp string, err error) {
+	name := filepath.Join(root, filepath.FromSlash(rel))
+	// The stamp is taken before the read: a change after it changes the
+	// stamp, so the next command reads the file again.
+	stamp = stampOf(name, cacheNow())
+	if stamp != "" && stamp == e.stamp {
+		return e.hash, nil, stamp, nil
+	}
+	content, err = os.ReadFile(name)
+	if err != nil {
+		return "", nil, "", err
+	}
+	return Hash(content), content, stamp, nil
+}
+
+// cacheNow is the clock stamps are judged by; tests move it on.
+var cacheNow = time.Now
 
 // Save writes the cache this command leaves, once its plan is on disk: the
 // entries it put. It writes nothing when they are the last command's. The
@@ -110,7 +177,7 @@ func (c *Cache) Save(root string) error {
 	w := bufio.NewWriter(&b)
 	for _, p := range paths {
 		e := c.next[p]
-		w.WriteString(p + "\t" + e.key + "\t" + e.hash + "\n")
+		w.WriteString(p + "\t" + e.key + "\t" + e.hash + "\t" + e.stamp + "\n")
 	}
 	w.Flush()
 	// One name for the new cache: commands that save it hold the project
@@ -128,5 +195,6 @@ func (c *Cache) Save(root string) error {
 	}
 	c.old = c.next
 	c.next = map[string]cacheEntry{}
+	c.found = map[string]cacheEntry{}
 	return nil
 }

@@ -1,0 +1,147 @@
+package tree
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// later moves the cache's clock on by d for the rest of the test, as if
+// the next command ran d later.
+func later(t *testing.T, d time.Duration) {
+	t.Helper()
+	now := cacheNow
+	cacheNow = func() time.Time { return now().Add(d) }
+	t.Cleanup(func() { cacheNow = now })
+}
+
+func writeFile(t *testing.T, root, rel, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// saveAndLoad ends a command: it saves c and loads the cache the next
+// command sees.
+func saveAndLoad(t *testing.T, root string, c *Cache) *Cache {
+	t.Helper()
+	if err := c.Save(root); err != nil {
+		t.Fatal(err)
+	}
+	return LoadCache(root)
+}
+
+// TestCacheStamps follows one generated file and one input through
+// commands: written, then found by reading (too recent to be stamped),
+// then by reading once it is old enough, stamped, then unread on the
+// stamp's word; and a change that keeps the size and the modification
+// time is seen all the same.
+func TestCacheStamps(t *testing.T) {
+	if _, ok := stampFields(os.DevNull); !ok {
+		t.Skip("no stamps on " + runtime.GOOS + ": every file is read")
+	}
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, StateDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const gen, api = "gen.go", "api.go"
+	writeFile(t, root, gen, "package gen // v1\n")
+	writeFile(t, root, api, "package api\n")
+
+	// Command 1 renders gen.go and reads api.go, both just written.
+	c := LoadCache(root)
+	if _, content, err := c.Read(root, api); err != nil || string(content) != "package api\n" {
+		t.Fatalf("Read = %q, %v", content, err)
+	}
+	c.Put(gen, "k1", []byte("package gen // v1\n"))
+	c = saveAndLoad(t, root, c)
+	if e := c.old[gen]; e.stamp != "" || c.old[api].stamp != "" {
+		t.Fatalf("files changed just now were stamped: %+v %+v", e, c.old[api])
+	}
+
+	// Command 2, three seconds on: both are read, found, and stamped.
+	later(t, 3*time.Second)
+	if content, ok := c.Lookup(root, gen, "k1"); !ok || content == nil {
+		t.Fatalf("Lookup = %q, %v; want the file, read", content, ok)
+	}
+	if _, content, err := c.Read(root, api); err != nil || content == nil {
+		t.Fatalf("Read = %q, %v; want the file, read", content, err)
+	}
+	c.Keep(gen)
+	c = saveAndLoad(t, root, c)
+	if c.old[gen].stamp == "" || c.old[api].stamp == "" {
+		t.Fatalf("files found unchanged were not stamped: %+v", c.old)
+	}
+
+	// Command 3: the stamps vouch for both; nothing is read.
+	if content, ok := c.Lookup(root, gen, "k1"); !ok || content != nil {
+		t.Fatalf("Lookup = %q, %v; want a hit on the stamp's word, unread", content, ok)
+	}
+	if hash, content, err := c.Read(root, api); err != nil || content != nil || hash != Hash([]byte("package api\n")) {
+		t.Fatalf("Read = %s, %q, %v; want the recorded hash, unread", hash, content, err)
+	}
+	if _, ok := c.Lookup(root, gen, "k2"); ok {
+		t.Fatal("Lookup hit with another key")
+	}
+
+	// The user edits both files without changing their size, and puts
+	// their modification times back.
+	for _, f := range []struct{ rel, content string }{{gen, "package gen // v2\n"}, {api, "package apx\n"}} {
+		info, err := os.Stat(filepath.Join(root, f.rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, root, f.rel, f.content)
+		if err := os.Chtimes(filepath.Join(root, f.rel), info.ModTime(), info.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if content, ok := c.Lookup(root, gen, "k1"); ok {
+		t.Fatalf("Lookup hit an edited file: %q", content)
+	}
+	if hash, content, err := c.Read(root, api); err != nil || string(content) != "package apx\n" || hash != Hash(content) {
+		t.Fatalf("Read = %s, %q, %v; want the edited file, read", hash, content, err)
+	}
+}
+
+// TestCacheDeletedFile: a stamped file that is deleted, or replaced by
+// another file, misses.
+func TestCacheDeletedFile(t *testing.T) {
+	if _, ok := stampFields(os.DevNull); !ok {
+		t.Skip("no stamps on " + runtime.GOOS)
+	}
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, StateDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, root, "a.go", "package a\n")
+	later(t, 3*time.Second)
+	c := LoadCache(root)
+	c.Put("a.go", "k", []byte("package a\n"))
+	c = saveAndLoad(t, root, c)
+	if _, ok := c.Lookup(root, "a.go", "k"); !ok {
+		t.Fatal("miss")
+	}
+	c.Keep("a.go")
+	c = saveAndLoad(t, root, c)
+	if c.old["a.go"].stamp == "" {
+		t.Fatal("not stamped")
+	}
+	// Replaced through a rename by a file of the same size and times.
+	info, _ := os.Stat(filepath.Join(root, "a.go"))
+	writeFile(t, root, "b.go", "package b\n")
+	os.Chtimes(filepath.Join(root, "b.go"), info.ModTime(), info.ModTime())
+	if err := os.Rename(filepath.Join(root, "b.go"), filepath.Join(root, "a.go")); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Lookup(root, "a.go", "k"); ok {
+		t.Fatal("Lookup hit a replaced file")
+	}
+	os.Remove(filepath.Join(root, "a.go"))
+	if _, ok := c.Lookup(root, "a.go", "k"); ok {
+		t.Fatal("Lookup hit a deleted file")
+	}
+}

@@ -1,0 +1,15 @@
+package tree
+
+import "golang.org/x/sys/unix"
+
+// stampFields reads the stamp of name, following symbolic links.
+func stampFields(name string) (fileStamp, bool) {
+	var st unix.Stat_t
+	if err := unix.Stat(name, &st); err != nil {
+		return fileStamp{}, false
+	}
+	return fileStamp{
+		dev: uint64(st.Dev), ino: st.Ino, size: st.Size,
+		mtime: st.Mtim.Nano(), ctime: st.Ctim.Nano(),
+	}, true
+}
