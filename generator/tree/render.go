@@ -8,19 +8,21 @@ import (
 	"strings"
 	"sync"
 	"text/template"
-
-	"github.com/Masterminds/sprig/v3"
 )
 
-// funcs are the template functions: sprig's hermetic set (no clock, no
-// randomness, no environment) plus modgen's own.
-var funcs = func() template.FuncMap {
-	f := sprig.HermeticTxtFuncMap()
-	f["header"] = func() string { return GeneratedHeader }
-	f["hashheader"] = func() string { return GeneratedHeaderHash }
-	f["exported"] = Exported
-	return f
-}()
+// funcs are the template functions besides text/template's own. They are
+// the few the templates use, not a library of them (sprig's, once): each
+// template parsed is given the whole map, which costs in proportion to its
+// size, and a template that calls a function not listed here fails to
+// parse, in every test that renders it.
+var funcs = template.FuncMap{
+	"header":     func() string { return GeneratedHeader },
+	"hashheader": func() string { return GeneratedHeaderHash },
+	"exported":   Exported,
+	"upper":      strings.ToUpper,
+	"join":       func(sep string, elems []string) string { return strings.Join(elems, sep) },
+	"add":        func(a, b int) int { return a + b },
+}
 
 // renderTree renders every *.tmpl file below dir in fsys. The output path of
 // each is rename(path relative to dir, without .tmpl); the owner is
@@ -135,7 +137,7 @@ const staticAction = "{{.Module}}"
 // isStatic reports whether the template src is static: text whose only
 // actions are {{.Module}}. A static template renders as src with the
 // module path in place of each action, without text/template (whose
-// parse, with sprig's functions, costs more than the rendering), and is
+// parse costs more than the rendering), and is
 // written gofmt-clean for every module path (TestStaticTemplatesFormatted):
 // RenderTree marks its output Final and Format skips it. Formatting was
 // most of the time of `new project`, and most of its Go files are static.
