@@ -73,7 +73,7 @@ func (p *Project) moduleWiringFiles(data projectData, cache *tree.Cache) ([]tree
 		inputs := w.inputs()
 		for j, t := range tmpls {
 			rel := "cmd/api/wire_" + mod.Name + t.suffix
-			key := tree.Key([]byte(buildIdentity()), []byte(t.src), inputs)
+			key := tree.Key([]byte(t.identity()), inputs)
 			if content, ok := cache.Lookup(p.Root, rel, key); ok {
 				files[i*n+j] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: t.name, Final: true, OnDisk: true, CacheKey: key}
 				continue
@@ -121,7 +121,12 @@ func (p *Project) staleWiring(planned []tree.File) []string {
 	return warnings
 }
 
-type wireModuleTemplate struct{ name, src, suffix string }
+type wireModuleTemplate struct {
+	name, src, suffix string
+	// identity is the key of the modgen and the template that render, the
+	// same for every module: computed once, not hashed with every key.
+	identity func() string
+}
 
 // wireModuleTemplates are the templates of templates/wiremodule, read once.
 var wireModuleTemplates = sync.OnceValue(func() []wireModuleTemplate {
@@ -132,7 +137,10 @@ var wireModuleTemplates = sync.OnceValue(func() []wireModuleTemplate {
 		if err != nil {
 			panic(err) // embedded: present in every build
 		}
-		out = append(out, wireModuleTemplate{p, string(src), strings.TrimSuffix(strings.TrimPrefix(name, "wire_module"), ".tmpl")})
+		out = append(out, wireModuleTemplate{
+			name: p, src: string(src), suffix: strings.TrimSuffix(strings.TrimPrefix(name, "wire_module"), ".tmpl"),
+			identity: sync.OnceValue(func() string { return tree.Key([]byte(buildIdentity()), src) }),
+		})
 	}
 	return out
 })
