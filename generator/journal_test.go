@@ -27,7 +27,10 @@ type faultFS struct {
 	fail  int
 	err   error
 	crash bool
-	ops   []string // every operation attempted, for reports
+	// noLinks makes every hard link fail as on a file system without them
+	// (EXDEV), so that backups are copies.
+	noLinks bool
+	ops     []string // every operation attempted, for reports
 }
 
 func (f *faultFS) step(op, name string) error {
@@ -61,6 +64,16 @@ func (f *faultFS) Rename(oldpath, newpath string) error {
 		return err
 	}
 	return tree.OS.Rename(oldpath, newpath)
+}
+
+func (f *faultFS) Link(oldname, newname string) error {
+	if err := f.step("link", newname); err != nil {
+		return err
+	}
+	if f.noLinks {
+		return &os.LinkError{Op: "link", Old: oldname, New: newname, Err: syscall.EXDEV}
+	}
+	return tree.OS.Link(oldname, newname)
 }
 
 func (f *faultFS) Remove(name string) error {
@@ -164,7 +177,7 @@ func diffTrees(a, b map[string][]byte) []string {
 // at step N, and checks what is left: after an error returned, the tree as
 // before, with nothing left in .modgen; after a crash and the recovery that
 // the next command runs, the tree as before or as after, never a mix.
-func faultTrials(t *testing.T, base string, command func(p *Project) (*tree.Plan, error)) {
+func faultTrials(t *testing.T, base string, noLinks bool, command func(p *Project) (*tree.Plan, error)) {
 	before := testtree.Read(t, base)
 	planned := copyTree(t, base)
 	p, err := Open(planned)
@@ -193,7 +206,7 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*tree.Plan
 		return tree.Writer{FS: fsys, Root: root, Command: "test"}.Write(changes)
 	}
 	clean := copyTree(t, base)
-	counter := &faultFS{}
+	counter := &faultFS{noLinks: noLinks}
 	if err := run(clean, counter); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +233,7 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*tree.Plan
 			{"crash", errors.New("process killed"), true},
 		} {
 			root := copyTree(t, base)
-			ffs := &faultFS{fail: n, err: fault.err, crash: fault.crash}
+			ffs := &faultFS{fail: n, err: fault.err, crash: fault.crash, noLinks: noLinks}
 			err := run(root, ffs)
 			where := fmt.Sprintf("%s at step %d/%d (%s)", fault.name, n, len(counter.ops), ffs.ops[n-1])
 			switch {
@@ -278,7 +291,15 @@ func faultTrials(t *testing.T, base string, command func(p *Project) (*tree.Plan
 }
 
 func TestWriteFaultsAddModule(t *testing.T) {
-	faultTrials(t, seedProject(t), func(p *Project) (*tree.Plan, error) {
+	faultTrials(t, seedProject(t), false, func(p *Project) (*tree.Plan, error) {
+		return p.AddModule(AddModuleOptions{Name: "pedidos", DependsOn: []string{"estoque", "notificacoes"}})
+	})
+}
+
+// TestWriteFaultsAddModuleCopies: the same on a file system without hard
+// links, where the backups of replaced files are copies.
+func TestWriteFaultsAddModuleCopies(t *testing.T) {
+	faultTrials(t, seedProject(t), true, func(p *Project) (*tree.Plan, error) {
 		return p.AddModule(AddModuleOptions{Name: "pedidos", DependsOn: []string{"estoque", "notificacoes"}})
 	})
 }
@@ -290,5 +311,5 @@ func TestWriteFaultsExtract(t *testing.T) {
 	for k, v := range map[string]string{"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOSUMDB": "off", "GOWORK": "off"} {
 		t.Setenv(k, v)
 	}
-	faultTrials(t, seedProject(t), func(p *Project) (*tree.Plan, error) { return p.Extract("estoque", 0) })
+	faultTrials(t, seedProject(t), false, func(p *Project) (*tree.Plan, error) { return p.Extract("estoque", 0) })
 }

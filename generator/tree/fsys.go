@@ -18,6 +18,8 @@ type FS interface {
 	Mkdir(name string) error
 	// Rename replaces newpath by oldpath atomically.
 	Rename(oldpath, newpath string) error
+	// Link makes newname a second name of the file oldname (a hard link).
+	Link(oldname, newname string) error
 	// Remove removes a file or an empty directory.
 	Remove(name string) error
 	// Sync makes the content of the named files, and the entries of the
@@ -50,6 +52,7 @@ func (osFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
 
 func (osFS) Mkdir(name string) error              { return os.Mkdir(name, 0o755) }
 func (osFS) Rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+func (osFS) Link(oldname, newname string) error   { return os.Link(oldname, newname) }
 func (osFS) Remove(name string) error             { return os.Remove(name) }
 
 func (osFS) Sync(names []string) error {

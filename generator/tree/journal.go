@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // StateDir is modgen's own folder in a project: the lock, and while a
@@ -40,8 +41,8 @@ type journalEntry struct {
 	Path string `json:"path"`
 	// New is the staged content, renamed onto Path.
 	New string `json:"new"`
-	// Old is a copy of the content Path had, for a file the write replaces;
-	// empty for a file it creates.
+	// Old is a backup of the content Path had, for a file the write
+	// replaces (a hard link to it, or a copy); empty for a file it creates.
 	Old string `json:"old,omitempty"`
 }
 
@@ -56,8 +57,9 @@ type Writer struct {
 
 // Write applies changes under the root with a commit protocol:
 //
-//  1. stage every new content, and a copy of every content it replaces, in
-//     .modgen/staging, and sync them;
+//  1. stage every new content, and a backup of every content it replaces
+//     (a hard link to the file, or a copy), in .modgen/staging, and sync
+//     them;
 //  2. write the journal (.modgen/journal.json) and sync it: from here on a
 //     crash is undone by Recover;
 //  3. create the missing folders and rename every staged file onto its
@@ -108,7 +110,14 @@ func (w Writer) Write(changes []Change) error {
 			return w.abort(fmt.Errorf("staging %s: %w", c.Path, err))
 		}
 		if e.Old != "" {
-			if err := w.FS.WriteFile(w.abs(e.Old), c.Old, c.mode()); err != nil {
+			// The backup is a second name of the file being replaced, whose
+			// content the rename in step 3 leaves alone, or a copy where the
+			// file system has no hard links (or the file is on another).
+			err := w.FS.Link(c.target.Real, w.abs(e.Old))
+			if noHardLink(err) {
+				err = w.FS.WriteFile(w.abs(e.Old), c.Old, c.mode())
+			}
+			if err != nil {
 				return w.abort(fmt.Errorf("backing up %s: %w", c.Path, err))
 			}
 		}
@@ -161,6 +170,14 @@ func (w Writer) Write(changes []Change) error {
 		w.cleanStaging()
 	}
 	return nil
+}
+
+// noHardLink reports whether a link failed for want of hard links there,
+// not for a fault that a copy would meet too (no space, no permission):
+// the file is on another file system than .modgen, or its file system has
+// no hard links, or no more of them for this file.
+func noHardLink(err error) bool {
+	return errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EMLINK) || errors.Is(err, errors.ErrUnsupported)
 }
 
 // ensureState creates .modgen if it is missing (the lock normally has).
