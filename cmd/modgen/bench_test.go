@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/modgen-dev/modgen/internal/testtree"
 )
 
 // The benchmarks of this file measure each command as the user runs it, in
@@ -23,20 +28,30 @@ import (
 //     besides the wall time the CPU time of the process (user-ms/op,
 //     sys-ms/op) and its peak resident memory (maxrss-MB).
 //
-// A command that changes the project (add module, extract module) runs on
-// a fresh copy of the project each time; the copy is made, and synced to
-// disk, outside the timed part, so that the command's own syncs do not
-// flush it. BENCHMARKS.md has the figures and how to compare two versions
-// with benchstat. Extraction loads packages with the go command, offline:
-// the dependencies of a generated project must be in the module cache (the
+// A command that changes the project runs on a fresh copy of the project
+// each time (extract module), or in one copy put back as it was after each
+// run (add module: there the files of the other modules keep the stamps of
+// .modgen/cache, as in a project in daily use, where a fresh copy has none
+// and is read whole); the copy is made or put back, and synced to disk,
+// outside the timed part, so that the command's own syncs do not flush it.
+// BENCHMARKS.md has the figures and how to compare two versions with
+// benchstat. Extraction loads packages with the go command, offline: the
+// dependencies of a generated project must be in the module cache (the
 // non-short tests put them there).
 
 // benchCommand is one command line to measure. prepare returns the folder
-// it runs in (-C), made outside the timed part.
+// it runs in (-C), made outside the timed part. A command with inPlace set
+// runs in one copy of the project instead, made once, where modgen has
+// stamped every file (see tree.CacheFile) as in a project in daily use;
+// what each run changes is put back before the next (benchRestore).
 type benchCommand struct {
 	name    string
 	prepare func(b *testing.B) (dir string)
 	args    func(i int) []string
+	inPlace bool
+	// warm is a command that changes nothing but stamps the files, run
+	// once in the in-place copy before the timed runs.
+	warm []string
 }
 
 // benchCommands are the commands at both sizes; fixtures are the projects.
@@ -80,6 +95,8 @@ func benchCommands(b *testing.B) []benchCommand {
 				name:    "add-module" + size,
 				prepare: copyOf,
 				args:    func(int) []string { return []string{"add", "module", "zz", "--depends-on", "m0,m1"} },
+				inPlace: true,
+				warm:    []string{"add", "module", "m0"},
 			},
 			benchCommand{
 				name:    "check" + size,
@@ -126,18 +143,96 @@ func offlineBench(b *testing.B) {
 	}
 }
 
+// benchDir returns the folder c runs in each time: for an in-place
+// command, one copy of the project, stamped by c.warm (run by modgen), and
+// put back as it was before each run; otherwise a folder c.prepare makes
+// for each run.
+func benchDir(b *testing.B, c benchCommand, modgen func(dir string, args ...string)) func() string {
+	if !c.inPlace {
+		return func() string { return c.prepare(b) }
+	}
+	dir := c.prepare(b)
+	// Files changed in the last two seconds are not stamped.
+	time.Sleep(2100 * time.Millisecond)
+	modgen(dir, c.warm...)
+	snapshot := testtree.Read(b, dir)
+	cache := filepath.Join(dir, ".modgen", "cache")
+	stamped, err := os.ReadFile(cache)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func() string {
+		benchRestore(b, dir, snapshot)
+		if err := os.WriteFile(cache, stamped, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		syscall.Sync()
+		return dir
+	}
+}
+
+// benchRestore puts the tree under dir back as snapshot holds it: files
+// and folders it lacks are removed, files that differ written again, and
+// the others left alone, so that their stamps hold.
+func benchRestore(b *testing.B, dir string, snapshot map[string][]byte) {
+	dirs := map[string]bool{}
+	for f := range snapshot {
+		for d := path.Dir(f); d != "." && !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	var extra []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel := filepath.ToSlash(p[len(dir)+1:])
+		if rel == ".modgen" {
+			return filepath.SkipDir // the lock and the cache, put back by the caller
+		}
+		if d.IsDir() {
+			if !dirs[rel] {
+				extra = append(extra, p)
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		want, ok := snapshot[rel]
+		if !ok {
+			extra = append(extra, p)
+			return nil
+		}
+		if got, err := os.ReadFile(p); err != nil || !bytes.Equal(got, want) {
+			return os.WriteFile(p, want, 0o644)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range extra {
+		if err := os.RemoveAll(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkCommands measures each command in this process.
 func BenchmarkCommands(b *testing.B) {
 	offlineBench(b)
+	modgen := func(dir string, args ...string) {
+		if code := run(append([]string{"-C", dir}, args...), io.Discard, io.Discard); code != 0 {
+			b.Fatalf("modgen %v: exit %d", args, code)
+		}
+	}
 	for _, c := range benchCommands(b) {
 		b.Run(c.name, func(b *testing.B) {
+			next := benchDir(b, c, modgen)
 			for i := 0; b.Loop(); i++ {
 				b.StopTimer()
-				dir := c.prepare(b)
+				dir := next()
 				b.StartTimer()
-				if code := run(append([]string{"-C", dir}, c.args(i)...), io.Discard, io.Discard); code != 0 {
-					b.Fatalf("modgen %v: exit %d", c.args(i), code)
-				}
+				modgen(dir, c.args(i)...)
 			}
 		})
 	}
@@ -156,12 +251,18 @@ func BenchmarkProcesses(b *testing.B) {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	timeBin, _ := exec.LookPath("/usr/bin/time")
+	modgen := func(dir string, args ...string) {
+		if out, err := exec.Command(bin, append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			b.Fatalf("modgen %v: %v\n%s", args, err, out)
+		}
+	}
 	for _, c := range benchCommands(b) {
 		b.Run(c.name, func(b *testing.B) {
+			next := benchDir(b, c, modgen)
 			var user, sys time.Duration
 			for i := 0; b.Loop(); i++ {
 				b.StopTimer()
-				dir := c.prepare(b)
+				dir := next()
 				cmd := exec.Command(bin, append([]string{"-C", dir}, c.args(i)...)...)
 				b.StartTimer()
 				if out, err := cmd.CombinedOutput(); err != nil {
@@ -175,7 +276,7 @@ func BenchmarkProcesses(b *testing.B) {
 			b.ReportMetric(float64(user.Microseconds())/1000/float64(b.N), "user-ms/op")
 			b.ReportMetric(float64(sys.Microseconds())/1000/float64(b.N), "sys-ms/op")
 			if timeBin != "" {
-				b.ReportMetric(peakRSS(b, timeBin, append([]string{bin, "-C", c.prepare(b)}, c.args(b.N)...)), "maxrss-MB")
+				b.ReportMetric(peakRSS(b, timeBin, append([]string{bin, "-C", next()}, c.args(b.N)...)), "maxrss-MB")
 			}
 		})
 	}
