@@ -47,6 +47,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Rule names, as they appear in violations, JSON reports and baselines.
@@ -585,19 +586,15 @@ func readGo(root, modulePath string, rels []string, tables *tableSet) ([][]impor
 	foreign := make([][]Violation, len(rels))
 	errs := make([]error, len(rels))
 	internal := modulePath + "/internal"
-	needle := []byte(internal)
 	parallel(len(rels), func(w *worker, i int) {
 		src, err := w.read(root, rels[i])
 		if err != nil {
 			errs[i] = err
 			return
 		}
-		// A file that never spells the path cannot import it: skip the parser.
-		if bytes.Contains(src, needle) {
-			if imports[i], err = parseImports(w.fset, rels[i], src, internal); err != nil {
-				errs[i] = err
-				return
-			}
+		if imports[i], err = fileImports(w.fset, rels[i], src, internal); err != nil {
+			errs[i] = err
+			return
 		}
 		if m := owner(rels[i]); m != "" && tables != nil {
 			foreign[i] = tables.inGo(rels[i], m, src)
@@ -618,7 +615,29 @@ type importSpec struct {
 	line int
 }
 
-// parseImports returns the imports of the Go file rel that reach internal.
+// fileImports returns the imports of the Go file rel that reach internal.
+// A file laid out as gofmt leaves it is read by plainImports; any other, if
+// it spells internal at all, by go/parser, whose errors it returns.
+func fileImports(fset *token.FileSet, rel string, src []byte, internal string) ([]importSpec, error) {
+	all, ok := plainImports(src)
+	if !ok {
+		// A file that never spells the path cannot import it: skip the parser.
+		if !bytes.Contains(src, []byte(internal)) {
+			return nil, nil
+		}
+		return parseImports(fset, rel, src, internal)
+	}
+	var specs []importSpec
+	for _, s := range all {
+		if s.path == internal || strings.HasPrefix(s.path, internal) && s.path[len(internal)] == '/' {
+			specs = append(specs, s)
+		}
+	}
+	return specs, nil
+}
+
+// parseImports returns the imports of the Go file rel that reach internal,
+// read by go/parser.
 func parseImports(fset *token.FileSet, rel string, src []byte, internal string) ([]importSpec, error) {
 	f, err := parser.ParseFile(fset, rel, src, parser.ImportsOnly)
 	if err != nil {
@@ -633,6 +652,217 @@ func parseImports(fset *token.FileSet, rel string, src []byte, internal string) 
 		specs = append(specs, importSpec{p, fset.Position(s.Path.Pos()).Line})
 	}
 	return specs, nil
+}
+
+// plainImports reads the imports of a Go file whose header (package clause
+// and import declarations) is laid out as gofmt leaves it: one clause or
+// import spec per line, comments between or after them, plain ASCII import
+// paths. It returns every import path with its line, as go/parser with
+// parser.ImportsOnly would, and ok; ok is false for anything else (a line
+// directive, semicolons, escapes in a path, an unterminated comment, bytes
+// the Go scanner rejects...), which go/parser must then read. It reads up
+// to the first token after the imports, as go/parser does.
+func plainImports(src []byte) (specs []importSpec, ok bool) {
+	h := header{src: src, line: 1}
+	if !h.skip() || h.word() != "package" || !h.blank() {
+		return nil, false
+	}
+	if name := h.word(); name == "" || goKeywords[name] || !h.endOfLine() {
+		return nil, false
+	}
+	for {
+		if !h.skip() {
+			return nil, false
+		}
+		if h.i == len(src) {
+			return specs, true
+		}
+		word := h.word()
+		if word != "import" {
+			// Any other word starts a declaration, which go/parser does not
+			// read; scanning it cannot fail if an ASCII byte follows it.
+			if word == "" || h.i < len(src) && (src[h.i] == 0 || src[h.i] >= utf8.RuneSelf) {
+				return nil, false
+			}
+			return specs, true
+		}
+		spaced := h.blank()
+		if h.i < len(src) && src[h.i] == '(' {
+			h.i++
+			if !h.endOfLine() {
+				return nil, false
+			}
+			for {
+				if !h.skip() || h.i == len(src) {
+					return nil, false
+				}
+				if src[h.i] == ')' {
+					h.i++
+					break
+				}
+				if specs, ok = h.spec(specs); !ok {
+					return nil, false
+				}
+			}
+			if !h.endOfLine() {
+				return nil, false
+			}
+			continue
+		}
+		if !spaced {
+			return nil, false
+		}
+		if specs, ok = h.spec(specs); !ok {
+			return nil, false
+		}
+	}
+}
+
+// goKeywords cannot name a package or an import.
+var goKeywords = map[string]bool{
+	"break": true, "case": true, "chan": true, "const": true, "continue": true,
+	"default": true, "defer": true, "else": true, "fallthrough": true, "for": true,
+	"func": true, "go": true, "goto": true, "if": true, "import": true,
+	"interface": true, "map": true, "package": true, "range": true, "return": true,
+	"select": true, "struct": true, "switch": true, "type": true, "var": true,
+}
+
+// header is plainImports' position in the source and its line.
+type header struct {
+	src  []byte
+	i    int
+	line int
+}
+
+// spec reads one import spec, an optional name and a path, up to the end
+// of its line, and appends it to specs.
+func (h *header) spec(specs []importSpec) ([]importSpec, bool) {
+	if h.i < len(h.src) && h.src[h.i] == '.' {
+		h.i++
+		if !h.blank() {
+			return nil, false
+		}
+	} else if name := h.word(); name != "" {
+		if goKeywords[name] || !h.blank() {
+			return nil, false
+		}
+	}
+	if h.i == len(h.src) || h.src[h.i] != '"' {
+		return nil, false
+	}
+	start := h.i + 1
+	for h.i = start; ; h.i++ {
+		if h.i == len(h.src) {
+			return nil, false
+		}
+		c := h.src[h.i]
+		if c == '"' {
+			break
+		}
+		if c == '\\' || c == '\n' || c == 0 || c >= utf8.RuneSelf {
+			return nil, false
+		}
+	}
+	specs = append(specs, importSpec{string(h.src[start:h.i]), h.line})
+	h.i++
+	return specs, h.endOfLine()
+}
+
+// word reads an identifier of ASCII letters, digits and underscores, or
+// returns "" if none starts here.
+func (h *header) word() string {
+	start := h.i
+	for h.i < len(h.src) {
+		c := h.src[h.i]
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || h.i > start && c >= '0' && c <= '9' {
+			h.i++
+			continue
+		}
+		break
+	}
+	return string(h.src[start:h.i])
+}
+
+// blank skips one or more spaces and tabs.
+func (h *header) blank() bool {
+	start := h.i
+	for h.i < len(h.src) && (h.src[h.i] == ' ' || h.src[h.i] == '\t') {
+		h.i++
+	}
+	return h.i > start
+}
+
+// endOfLine skips spaces, tabs and a // comment up to and past the newline
+// that ends a clause or spec.
+func (h *header) endOfLine() bool {
+	h.blank()
+	if h.i+1 < len(h.src) && h.src[h.i] == '/' && h.src[h.i+1] == '/' && !h.lineComment() {
+		return false
+	}
+	if h.i == len(h.src) || h.src[h.i] != '\n' {
+		return false
+	}
+	h.i++
+	h.line++
+	return true
+}
+
+// skip skips spaces, tabs, newlines and comments up to the next token or
+// the end of the source.
+func (h *header) skip() bool {
+	for h.i < len(h.src) {
+		switch c := h.src[h.i]; {
+		case c == ' ' || c == '\t':
+			h.i++
+		case c == '\n':
+			h.i++
+			h.line++
+		case c == '/' && h.i+1 < len(h.src) && h.src[h.i+1] == '/':
+			if !h.lineComment() {
+				return false
+			}
+		case c == '/' && h.i+1 < len(h.src) && h.src[h.i+1] == '*':
+			end := bytes.Index(h.src[h.i+2:], []byte("*/"))
+			if end < 0 || !plainComment(h.src[h.i+2:h.i+2+end]) {
+				return false
+			}
+			h.line += bytes.Count(h.src[h.i:h.i+2+end], []byte("\n"))
+			h.i += 2 + end + 2
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// lineComment skips a // comment up to its newline, which it leaves.
+func (h *header) lineComment() bool {
+	end := bytes.IndexByte(h.src[h.i:], '\n')
+	if end < 0 || !plainComment(h.src[h.i+2:h.i+end]) {
+		return false
+	}
+	h.i += end
+	return true
+}
+
+// plainComment reports whether the text of a comment is one go/scanner
+// reads without error and that does not move lines: valid UTF-8 without
+// NUL bytes, carriage returns or byte order marks, and not a line
+// directive.
+func plainComment(text []byte) bool {
+	if bytes.HasPrefix(text, []byte("line ")) {
+		return false
+	}
+	for i, c := range text {
+		if c == 0 || c == '\r' {
+			return false
+		}
+		if c >= utf8.RuneSelf {
+			rest := text[i:]
+			return utf8.Valid(rest) && !bytes.Contains(rest, []byte("\uFEFF")) && bytes.IndexByte(rest, 0) < 0 && bytes.IndexByte(rest, '\r') < 0
+		}
+	}
+	return true
 }
 
 // tableSet holds the tables that the modules' migrations create.
