@@ -468,7 +468,7 @@ func sortViolations(vs []Violation) {
 // or '_' (as the go command does), and folders with their own go.mod, which
 // are other Go modules.
 func collect(root, rel string, sql bool, gos, sqls *[]string) error {
-	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
+	entries, err := listDir(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !strings.Contains(rel, "/") {
 			return nil // no internal/ or pkg/ folder
@@ -476,18 +476,18 @@ func collect(root, rel string, sql bool, gos, sqls *[]string) error {
 		return err
 	}
 	for _, e := range entries {
-		if e.Name() == "go.mod" && !e.IsDir() {
+		if e.name == "go.mod" && !e.dir {
 			return nil
 		}
 	}
 	for _, e := range entries {
-		name := e.Name()
+		name := e.name
 		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 			continue
 		}
 		child := rel + "/" + name
 		switch {
-		case e.IsDir():
+		case e.dir:
 			if name == "vendor" || name == "testdata" {
 				continue
 			}
@@ -501,6 +501,59 @@ func collect(root, rel string, sql bool, gos, sqls *[]string) error {
 		}
 	}
 	return nil
+}
+
+// dirEntry is a name in a folder, and whether it is a folder itself (not a
+// symbolic link to one).
+type dirEntry struct {
+	name string
+	dir  bool
+}
+
+// listDir and readFile are how Analyze reads the tree: by default
+// osListDir and osReadFile. modgen's own build may replace them with
+// versions for its platform that make fewer system calls, return the same
+// names (in any order), contents and errors.
+var (
+	listDir  = osListDir
+	readFile = osReadFile
+)
+
+// osListDir returns the entries of the folder dir.
+func osListDir(dir string) ([]dirEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dirEntry, len(entries))
+	for i, e := range entries {
+		out[i] = dirEntry{e.Name(), e.IsDir()}
+	}
+	return out, nil
+}
+
+// osReadFile returns the content of the file at path, read into buf (grown
+// if needed) from its start.
+func osReadFile(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := buf[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // parallel calls work for every i in [0, n) on a bounded pool of workers.
@@ -529,32 +582,17 @@ type worker struct {
 }
 
 // read returns the content of the file rel below root, in a buffer that
-// the next read reuses. It is os.ReadFile without the Stat, and without
-// allocating per file.
+// the next read reuses.
 func (w *worker) read(root, rel string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	if w.buf == nil {
 		w.buf = make([]byte, 0, 64<<10)
 	}
-	b := w.buf[:0]
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-			w.buf = b
-		}
-		n, err := f.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	b, err := readFile(filepath.Join(root, filepath.FromSlash(rel)), w.buf)
+	if err != nil {
+		return nil, err
 	}
+	w.buf = b[:0]
+	return b, nil
 }
 
 // readSQL returns the contents of the files rels below root; the error is
@@ -619,21 +657,14 @@ type importSpec struct {
 // A file laid out as gofmt leaves it is read by plainImports; any other, if
 // it spells internal at all, by go/parser, whose errors it returns.
 func fileImports(fset *token.FileSet, rel string, src []byte, internal string) ([]importSpec, error) {
-	all, ok := plainImports(src)
-	if !ok {
-		// A file that never spells the path cannot import it: skip the parser.
-		if !bytes.Contains(src, []byte(internal)) {
-			return nil, nil
-		}
-		return parseImports(fset, rel, src, internal)
+	if specs, ok := plainImports(src, internal); ok {
+		return specs, nil
 	}
-	var specs []importSpec
-	for _, s := range all {
-		if s.path == internal || strings.HasPrefix(s.path, internal) && s.path[len(internal)] == '/' {
-			specs = append(specs, s)
-		}
+	// A file that never spells the path cannot import it: skip the parser.
+	if !bytes.Contains(src, []byte(internal)) {
+		return nil, nil
 	}
-	return specs, nil
+	return parseImports(fset, rel, src, internal)
 }
 
 // parseImports returns the imports of the Go file rel that reach internal,
@@ -657,13 +688,14 @@ func parseImports(fset *token.FileSet, rel string, src []byte, internal string) 
 // plainImports reads the imports of a Go file whose header (package clause
 // and import declarations) is laid out as gofmt leaves it: one clause or
 // import spec per line, comments between or after them, plain ASCII import
-// paths. It returns every import path with its line, as go/parser with
+// paths. It returns the imports of internal and of the packages below it
+// (all imports if internal is empty) with their lines, as go/parser with
 // parser.ImportsOnly would, and ok; ok is false for anything else (a line
 // directive, semicolons, escapes in a path, an unterminated comment, bytes
 // the Go scanner rejects...), which go/parser must then read. It reads up
 // to the first token after the imports, as go/parser does.
-func plainImports(src []byte) (specs []importSpec, ok bool) {
-	h := header{src: src, line: 1}
+func plainImports(src []byte, internal string) (specs []importSpec, ok bool) {
+	h := header{src: src, line: 1, internal: internal}
 	if !h.skip() || h.word() != "package" || !h.blank() {
 		return nil, false
 	}
@@ -729,13 +761,14 @@ var goKeywords = map[string]bool{
 
 // header is plainImports' position in the source and its line.
 type header struct {
-	src  []byte
-	i    int
-	line int
+	src      []byte
+	i        int
+	line     int
+	internal string // the imports to keep: this path and those below it
 }
 
 // spec reads one import spec, an optional name and a path, up to the end
-// of its line, and appends it to specs.
+// of its line, and appends it to specs if it is one to keep.
 func (h *header) spec(specs []importSpec) ([]importSpec, bool) {
 	if h.i < len(h.src) && h.src[h.i] == '.' {
 		h.i++
@@ -763,7 +796,9 @@ func (h *header) spec(specs []importSpec) ([]importSpec, bool) {
 			return nil, false
 		}
 	}
-	specs = append(specs, importSpec{string(h.src[start:h.i]), h.line})
+	if p := h.src[start:h.i]; bytes.HasPrefix(p, []byte(h.internal)) && (len(p) == len(h.internal) || h.internal == "" || p[len(h.internal)] == '/') {
+		specs = append(specs, importSpec{string(p), h.line})
+	}
 	h.i++
 	return specs, h.endOfLine()
 }

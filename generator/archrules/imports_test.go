@@ -57,6 +57,7 @@ var trickyHeaders = []string{
 	"package p\nimport (\n\t\"a\"\n", "package", "package ", "package p", "", "import \"a\"\n",
 	"package p\nimportx \"a\"\n",
 	"package p\nimport . \"a\"\nimport .\"b\"\n",
+	"package p\nimport (\n\t\"a\"\n\t\"a/b\"\n\t\"ab\"\n\t\"b/a\"\n)\n",
 }
 
 // parserImports is the reference for plainImports: every import of src as
@@ -81,7 +82,7 @@ func parserImports(src []byte) (specs []importSpec, ok bool) {
 // not, or reads it differently. It reports whether plainImports read it.
 func comparePlainImports(t *testing.T, src []byte, name ...any) bool {
 	t.Helper()
-	got, ok := plainImports(src)
+	got, ok := plainImports(src, "")
 	if !ok {
 		return false
 	}
@@ -91,6 +92,11 @@ func comparePlainImports(t *testing.T, src []byte, name ...any) bool {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s%q:\nplainImports %+v\ngo/parser    %+v", fmt.Sprint(name...), clip(src), got, want)
+	}
+	// The imports kept of one path, as parseImports keeps them.
+	kept, _ := plainImports(src, "a")
+	if want, _ := parseImports(token.NewFileSet(), "x.go", src, "a"); !reflect.DeepEqual(kept, want) {
+		t.Fatalf("%s%q: imports of a:\nplainImports  %+v\nparseImports  %+v", fmt.Sprint(name...), clip(src), kept, want)
 	}
 	return true
 }
@@ -155,6 +161,17 @@ func TestPlainImportsSources(t *testing.T) {
 	t.Logf("plainImports read %d of %d files", read, files)
 	if files < 500 || read < files*9/10 {
 		t.Errorf("plainImports read %d of %d files; want the sources of modgen and the golden projects, nearly all read without go/parser", read, files)
+	}
+}
+
+// TestPlainImportsKeep: plainImports keeps the imports of the internal path
+// and below it, as parseImports does.
+func TestPlainImportsKeep(t *testing.T) {
+	src := []byte("package p\n\nimport (\n\t\"m/internal\"\n\t\"m/internalx\"\n\t\"m/internal/a/b\"\n\t\"m/in\"\n\t\"m\"\n)\n")
+	got, ok := plainImports(src, "m/internal")
+	want, err := parseImports(token.NewFileSet(), "x.go", src, "m/internal")
+	if !ok || err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("plainImports = %+v, %v; parseImports = %+v, %v", got, ok, want, err)
 	}
 }
 
