@@ -1121,7 +1121,24 @@ func goStrings(src []byte, yield func(lit []byte, line int)) {
 		return // UTF-16: go/scanner gives up on the whole file
 	}
 	line, counted := 1, 0
+	// next[k] is where the next byte goTokenStarts[k] is at or after i
+	// (len(src) if none): each class of byte is searched for by
+	// bytes.IndexByte, past what lies between them in one go.
+	next := [len(goTokenStarts)]int{-1, -1, -1, -1}
 	for i := 0; i < len(src); {
+		at := len(src)
+		for k := range next {
+			if next[k] < i {
+				next[k] = len(src)
+				if j := bytes.IndexByte(src[i:], goTokenStarts[k]); j >= 0 {
+					next[k] = i + j
+				}
+			}
+			at = min(at, next[k])
+		}
+		if i = at; i == len(src) {
+			return
+		}
 		switch c := src[i]; c {
 		case '/':
 			switch {
@@ -1166,11 +1183,13 @@ func goStrings(src []byte, yield func(lit []byte, line int)) {
 			line += bytes.Count(src[counted:start], []byte("\n"))
 			counted = start
 			yield(src[start:i], line)
-		default:
-			i++
 		}
 	}
 }
+
+// goTokenStarts are the bytes where goStrings has something to do: a
+// comment, a string or a rune literal may start there.
+const goTokenStarts = "/\"'`"
 
 // scanStrings is goStrings by go/scanner, whose lines follow line
 // directives.
