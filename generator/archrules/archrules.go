@@ -189,11 +189,9 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 	} else if !info.IsDir() {
 		return nil, fmt.Errorf("check: %s is not a folder; pass the project root, the folder with go.mod", root)
 	}
-	var rels, sqls []string
-	for _, top := range []string{"internal", "pkg"} {
-		if err := collect(root, top, top == "internal", &rels, &sqls); err != nil {
-			return nil, fmt.Errorf("check: %v", err)
-		}
+	rels, sqls, err := collectAll(root)
+	if err != nil {
+		return nil, fmt.Errorf("check: %v", err)
 	}
 	sort.Strings(rels)
 	sort.Strings(sqls)
@@ -383,7 +381,12 @@ func cycles(edges []Edge) []Violation {
 		next[e.From] = append(next[e.From], e.To)
 		index[[2]string{e.From, e.To}] = i
 	}
-	// parents[v] is the breadth-first tree from v: the shortest paths out of v.
+	// An edge is on a cycle only inside a strongly connected component, and
+	// the shortest path back from its target stays in that component: the
+	// breadth-first trees below only look there.
+	component := components(next)
+	// parents[v] is the breadth-first tree from v: the shortest paths out of v
+	// within v's component.
 	parents := map[string]map[string]string{}
 	tree := func(v string) map[string]string {
 		if p, ok := parents[v]; ok {
@@ -395,6 +398,9 @@ func cycles(edges []Edge) []Violation {
 			n := queue[0]
 			queue = queue[1:]
 			for _, m := range next[n] {
+				if component[m] != component[v] {
+					continue
+				}
 				if _, seen := p[m]; !seen {
 					p[m] = n
 					queue = append(queue, m)
@@ -411,6 +417,9 @@ func cycles(edges []Edge) []Violation {
 			continue
 		}
 		u, v := edges[i].From, edges[i].To
+		if component[u] != component[v] {
+			continue
+		}
 		p := tree(v)
 		if _, ok := p[u]; !ok {
 			continue
@@ -447,6 +456,56 @@ func cycles(edges []Edge) []Violation {
 	return vs
 }
 
+// components numbers the strongly connected components of the graph next
+// (Tarjan's algorithm): two modules have the same number exactly when each
+// reaches the other.
+func components(next map[string][]string) map[string]int {
+	index := map[string]int{}
+	low := map[string]int{}
+	component := map[string]int{}
+	var stack []string
+	onStack := map[string]bool{}
+	var visit func(v string)
+	visit = func(v string) {
+		index[v] = len(index)
+		low[v] = index[v]
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, w := range next[v] {
+			if _, seen := index[w]; !seen {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] != index[v] {
+			return
+		}
+		id := len(component)
+		for {
+			w := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			onStack[w] = false
+			component[w] = id
+			if w == v {
+				return
+			}
+		}
+	}
+	nodes := make([]string, 0, len(next))
+	for v := range next {
+		nodes = append(nodes, v)
+	}
+	sort.Strings(nodes)
+	for _, v := range nodes {
+		if _, seen := index[v]; !seen {
+			visit(v)
+		}
+	}
+	return component
+}
+
 func sortViolations(vs []Violation) {
 	sort.Slice(vs, func(i, j int) bool {
 		a, b := vs[i], vs[j]
@@ -463,11 +522,49 @@ func sortViolations(vs []Violation) {
 	})
 }
 
+// collectAll returns the Go files below root/internal and root/pkg and the
+// SQL files below root/internal (see collect), in no particular order. The
+// folders below internal/ and pkg/ are walked in parallel; the error is the
+// one a walk in order meets first.
+func collectAll(root string) (gos, sqls []string, err error) {
+	type walk struct {
+		rel, top  string // top: the top folder when the walk is of rel itself
+		sql       bool
+		gos, sqls []string
+		err       error
+	}
+	var walks []*walk
+	for _, top := range []string{"internal", "pkg"} {
+		w := &walk{top: top, sql: top == "internal"}
+		walks = append(walks, w)
+		w.err = collect(root, top, w.sql, &w.gos, &w.sqls, func(child string) {
+			walks = append(walks, &walk{rel: child, sql: w.sql})
+		})
+		if w.err != nil {
+			break
+		}
+	}
+	parallel(len(walks), func(_ *worker, i int) {
+		if w := walks[i]; w.top == "" {
+			w.err = collect(root, w.rel, w.sql, &w.gos, &w.sqls, nil)
+		}
+	})
+	for _, w := range walks {
+		if w.err != nil {
+			return nil, nil, w.err
+		}
+		gos = append(gos, w.gos...)
+		sqls = append(sqls, w.sqls...)
+	}
+	return gos, sqls, nil
+}
+
 // collect appends the Go files below root/rel to gos and, if sql is set, the
 // SQL files to sqls. It skips vendor and testdata, names starting with '.'
 // or '_' (as the go command does), and folders with their own go.mod, which
-// are other Go modules.
-func collect(root, rel string, sql bool, gos, sqls *[]string) error {
+// are other Go modules. With sub set, the folders of rel are handed to sub,
+// in order, instead of walked.
+func collect(root, rel string, sql bool, gos, sqls *[]string, sub func(child string)) error {
 	entries, err := listDir(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !strings.Contains(rel, "/") {
@@ -491,7 +588,11 @@ func collect(root, rel string, sql bool, gos, sqls *[]string) error {
 			if name == "vendor" || name == "testdata" {
 				continue
 			}
-			if err := collect(root, child, sql, gos, sqls); err != nil {
+			if sub != nil {
+				sub(child)
+				continue
+			}
+			if err := collect(root, child, sql, gos, sqls, nil); err != nil {
 				return err
 			}
 		case strings.HasSuffix(name, ".go"):
@@ -513,7 +614,7 @@ type dirEntry struct {
 // listDir and readFile are how Analyze reads the tree: by default
 // osListDir and osReadFile. modgen's own build may replace them with
 // versions for its platform that make fewer system calls, return the same
-// names (in any order), contents and errors.
+// names in the same order, contents and errors.
 var (
 	listDir  = osListDir
 	readFile = osReadFile

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"io/fs"
+	"slices"
+	"strings"
 	"syscall"
 	"unsafe"
 )
@@ -68,7 +70,7 @@ const (
 	direntName   = int(unsafe.Offsetof(syscall.Dirent{}.Name))
 )
 
-// listDirLinux is listDir by open, getdents64 and close. An entry of
+// listDirLinux is listDir by open, getdents64 and close, sorted by name. An entry of
 // unknown type (some file systems give none) is looked up with lstat, as
 // os.ReadDir does; one that has gone by then is left out, as there.
 func listDirLinux(dir string) ([]dirEntry, error) {
@@ -88,6 +90,8 @@ func listDirLinux(dir string) ([]dirEntry, error) {
 			return nil, &fs.PathError{Op: "readdirent", Path: dir, Err: err}
 		}
 		if n <= 0 {
+			// In order of name, as os.ReadDir returns them.
+			slices.SortFunc(out, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
 			return out, nil
 		}
 		for rec := buf[:n]; len(rec) > direntName; {
