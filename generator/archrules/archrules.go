@@ -47,6 +47,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Rule names, as they appear in violations, JSON reports and baselines.
@@ -188,11 +189,9 @@ func Analyze(root, modulePath string, mods []Module) (*Analysis, error) {
 	} else if !info.IsDir() {
 		return nil, fmt.Errorf("check: %s is not a folder; pass the project root, the folder with go.mod", root)
 	}
-	var rels, sqls []string
-	for _, top := range []string{"internal", "pkg"} {
-		if err := collect(root, top, top == "internal", &rels, &sqls); err != nil {
-			return nil, fmt.Errorf("check: %v", err)
-		}
+	rels, sqls, err := collectAll(root)
+	if err != nil {
+		return nil, fmt.Errorf("check: %v", err)
 	}
 	sort.Strings(rels)
 	sort.Strings(sqls)
@@ -382,7 +381,12 @@ func cycles(edges []Edge) []Violation {
 		next[e.From] = append(next[e.From], e.To)
 		index[[2]string{e.From, e.To}] = i
 	}
-	// parents[v] is the breadth-first tree from v: the shortest paths out of v.
+	// An edge is on a cycle only inside a strongly connected component, and
+	// the shortest path back from its target stays in that component: the
+	// breadth-first trees below only look there.
+	component := components(next)
+	// parents[v] is the breadth-first tree from v: the shortest paths out of v
+	// within v's component.
 	parents := map[string]map[string]string{}
 	tree := func(v string) map[string]string {
 		if p, ok := parents[v]; ok {
@@ -394,6 +398,9 @@ func cycles(edges []Edge) []Violation {
 			n := queue[0]
 			queue = queue[1:]
 			for _, m := range next[n] {
+				if component[m] != component[v] {
+					continue
+				}
 				if _, seen := p[m]; !seen {
 					p[m] = n
 					queue = append(queue, m)
@@ -410,6 +417,9 @@ func cycles(edges []Edge) []Violation {
 			continue
 		}
 		u, v := edges[i].From, edges[i].To
+		if component[u] != component[v] {
+			continue
+		}
 		p := tree(v)
 		if _, ok := p[u]; !ok {
 			continue
@@ -446,6 +456,56 @@ func cycles(edges []Edge) []Violation {
 	return vs
 }
 
+// components numbers the strongly connected components of the graph next
+// (Tarjan's algorithm): two modules have the same number exactly when each
+// reaches the other.
+func components(next map[string][]string) map[string]int {
+	index := map[string]int{}
+	low := map[string]int{}
+	component := map[string]int{}
+	var stack []string
+	onStack := map[string]bool{}
+	var visit func(v string)
+	visit = func(v string) {
+		index[v] = len(index)
+		low[v] = index[v]
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, w := range next[v] {
+			if _, seen := index[w]; !seen {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if onStack[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] != index[v] {
+			return
+		}
+		id := len(component)
+		for {
+			w := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			onStack[w] = false
+			component[w] = id
+			if w == v {
+				return
+			}
+		}
+	}
+	nodes := make([]string, 0, len(next))
+	for v := range next {
+		nodes = append(nodes, v)
+	}
+	sort.Strings(nodes)
+	for _, v := range nodes {
+		if _, seen := index[v]; !seen {
+			visit(v)
+		}
+	}
+	return component
+}
+
 func sortViolations(vs []Violation) {
 	sort.Slice(vs, func(i, j int) bool {
 		a, b := vs[i], vs[j]
@@ -462,12 +522,50 @@ func sortViolations(vs []Violation) {
 	})
 }
 
+// collectAll returns the Go files below root/internal and root/pkg and the
+// SQL files below root/internal (see collect), in no particular order. The
+// folders below internal/ and pkg/ are walked in parallel; the error is the
+// one a walk in order meets first.
+func collectAll(root string) (gos, sqls []string, err error) {
+	type walk struct {
+		rel, top  string // top: the top folder when the walk is of rel itself
+		sql       bool
+		gos, sqls []string
+		err       error
+	}
+	var walks []*walk
+	for _, top := range []string{"internal", "pkg"} {
+		w := &walk{top: top, sql: top == "internal"}
+		walks = append(walks, w)
+		w.err = collect(root, top, w.sql, &w.gos, &w.sqls, func(child string) {
+			walks = append(walks, &walk{rel: child, sql: w.sql})
+		})
+		if w.err != nil {
+			break
+		}
+	}
+	parallel(len(walks), func(_ *worker, i int) {
+		if w := walks[i]; w.top == "" {
+			w.err = collect(root, w.rel, w.sql, &w.gos, &w.sqls, nil)
+		}
+	})
+	for _, w := range walks {
+		if w.err != nil {
+			return nil, nil, w.err
+		}
+		gos = append(gos, w.gos...)
+		sqls = append(sqls, w.sqls...)
+	}
+	return gos, sqls, nil
+}
+
 // collect appends the Go files below root/rel to gos and, if sql is set, the
 // SQL files to sqls. It skips vendor and testdata, names starting with '.'
 // or '_' (as the go command does), and folders with their own go.mod, which
-// are other Go modules.
-func collect(root, rel string, sql bool, gos, sqls *[]string) error {
-	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
+// are other Go modules. With sub set, the folders of rel are handed to sub,
+// in order, instead of walked.
+func collect(root, rel string, sql bool, gos, sqls *[]string, sub func(child string)) error {
+	entries, err := listDir(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !strings.Contains(rel, "/") {
 			return nil // no internal/ or pkg/ folder
@@ -475,22 +573,26 @@ func collect(root, rel string, sql bool, gos, sqls *[]string) error {
 		return err
 	}
 	for _, e := range entries {
-		if e.Name() == "go.mod" && !e.IsDir() {
+		if e.name == "go.mod" && !e.dir {
 			return nil
 		}
 	}
 	for _, e := range entries {
-		name := e.Name()
+		name := e.name
 		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 			continue
 		}
 		child := rel + "/" + name
 		switch {
-		case e.IsDir():
+		case e.dir:
 			if name == "vendor" || name == "testdata" {
 				continue
 			}
-			if err := collect(root, child, sql, gos, sqls); err != nil {
+			if sub != nil {
+				sub(child)
+				continue
+			}
+			if err := collect(root, child, sql, gos, sqls, nil); err != nil {
 				return err
 			}
 		case strings.HasSuffix(name, ".go"):
@@ -500,6 +602,59 @@ func collect(root, rel string, sql bool, gos, sqls *[]string) error {
 		}
 	}
 	return nil
+}
+
+// dirEntry is a name in a folder, and whether it is a folder itself (not a
+// symbolic link to one).
+type dirEntry struct {
+	name string
+	dir  bool
+}
+
+// listDir and readFile are how Analyze reads the tree: by default
+// osListDir and osReadFile. modgen's own build may replace them with
+// versions for its platform that make fewer system calls, return the same
+// names in the same order, contents and errors.
+var (
+	listDir  = osListDir
+	readFile = osReadFile
+)
+
+// osListDir returns the entries of the folder dir.
+func osListDir(dir string) ([]dirEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dirEntry, len(entries))
+	for i, e := range entries {
+		out[i] = dirEntry{e.Name(), e.IsDir()}
+	}
+	return out, nil
+}
+
+// osReadFile returns the content of the file at path, read into buf (grown
+// if needed) from its start.
+func osReadFile(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := buf[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // parallel calls work for every i in [0, n) on a bounded pool of workers.
@@ -528,32 +683,17 @@ type worker struct {
 }
 
 // read returns the content of the file rel below root, in a buffer that
-// the next read reuses. It is os.ReadFile without the Stat, and without
-// allocating per file.
+// the next read reuses.
 func (w *worker) read(root, rel string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	if w.buf == nil {
 		w.buf = make([]byte, 0, 64<<10)
 	}
-	b := w.buf[:0]
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-			w.buf = b
-		}
-		n, err := f.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	b, err := readFile(filepath.Join(root, filepath.FromSlash(rel)), w.buf)
+	if err != nil {
+		return nil, err
 	}
+	w.buf = b[:0]
+	return b, nil
 }
 
 // readSQL returns the contents of the files rels below root; the error is
@@ -585,19 +725,15 @@ func readGo(root, modulePath string, rels []string, tables *tableSet) ([][]impor
 	foreign := make([][]Violation, len(rels))
 	errs := make([]error, len(rels))
 	internal := modulePath + "/internal"
-	needle := []byte(internal)
 	parallel(len(rels), func(w *worker, i int) {
 		src, err := w.read(root, rels[i])
 		if err != nil {
 			errs[i] = err
 			return
 		}
-		// A file that never spells the path cannot import it: skip the parser.
-		if bytes.Contains(src, needle) {
-			if imports[i], err = parseImports(w.fset, rels[i], src, internal); err != nil {
-				errs[i] = err
-				return
-			}
+		if imports[i], err = fileImports(w.fset, rels[i], src, internal); err != nil {
+			errs[i] = err
+			return
 		}
 		if m := owner(rels[i]); m != "" && tables != nil {
 			foreign[i] = tables.inGo(rels[i], m, src)
@@ -618,7 +754,22 @@ type importSpec struct {
 	line int
 }
 
-// parseImports returns the imports of the Go file rel that reach internal.
+// fileImports returns the imports of the Go file rel that reach internal.
+// A file laid out as gofmt leaves it is read by plainImports; any other, if
+// it spells internal at all, by go/parser, whose errors it returns.
+func fileImports(fset *token.FileSet, rel string, src []byte, internal string) ([]importSpec, error) {
+	if specs, ok := plainImports(src, internal); ok {
+		return specs, nil
+	}
+	// A file that never spells the path cannot import it: skip the parser.
+	if !bytes.Contains(src, []byte(internal)) {
+		return nil, nil
+	}
+	return parseImports(fset, rel, src, internal)
+}
+
+// parseImports returns the imports of the Go file rel that reach internal,
+// read by go/parser.
 func parseImports(fset *token.FileSet, rel string, src []byte, internal string) ([]importSpec, error) {
 	f, err := parser.ParseFile(fset, rel, src, parser.ImportsOnly)
 	if err != nil {
@@ -633,6 +784,221 @@ func parseImports(fset *token.FileSet, rel string, src []byte, internal string) 
 		specs = append(specs, importSpec{p, fset.Position(s.Path.Pos()).Line})
 	}
 	return specs, nil
+}
+
+// plainImports reads the imports of a Go file whose header (package clause
+// and import declarations) is laid out as gofmt leaves it: one clause or
+// import spec per line, comments between or after them, plain ASCII import
+// paths. It returns the imports of internal and of the packages below it
+// (all imports if internal is empty) with their lines, as go/parser with
+// parser.ImportsOnly would, and ok; ok is false for anything else (a line
+// directive, semicolons, escapes in a path, an unterminated comment, bytes
+// the Go scanner rejects...), which go/parser must then read. It reads up
+// to the first token after the imports, as go/parser does.
+func plainImports(src []byte, internal string) (specs []importSpec, ok bool) {
+	h := header{src: src, line: 1, internal: internal}
+	if !h.skip() || h.word() != "package" || !h.blank() {
+		return nil, false
+	}
+	if name := h.word(); name == "" || goKeywords[name] || !h.endOfLine() {
+		return nil, false
+	}
+	for {
+		if !h.skip() {
+			return nil, false
+		}
+		if h.i == len(src) {
+			return specs, true
+		}
+		word := h.word()
+		if word != "import" {
+			// Any other word starts a declaration, which go/parser does not
+			// read; scanning it cannot fail if an ASCII byte follows it.
+			if word == "" || h.i < len(src) && (src[h.i] == 0 || src[h.i] >= utf8.RuneSelf) {
+				return nil, false
+			}
+			return specs, true
+		}
+		spaced := h.blank()
+		if h.i < len(src) && src[h.i] == '(' {
+			h.i++
+			if !h.endOfLine() {
+				return nil, false
+			}
+			for {
+				if !h.skip() || h.i == len(src) {
+					return nil, false
+				}
+				if src[h.i] == ')' {
+					h.i++
+					break
+				}
+				if specs, ok = h.spec(specs); !ok {
+					return nil, false
+				}
+			}
+			if !h.endOfLine() {
+				return nil, false
+			}
+			continue
+		}
+		if !spaced {
+			return nil, false
+		}
+		if specs, ok = h.spec(specs); !ok {
+			return nil, false
+		}
+	}
+}
+
+// goKeywords cannot name a package or an import.
+var goKeywords = map[string]bool{
+	"break": true, "case": true, "chan": true, "const": true, "continue": true,
+	"default": true, "defer": true, "else": true, "fallthrough": true, "for": true,
+	"func": true, "go": true, "goto": true, "if": true, "import": true,
+	"interface": true, "map": true, "package": true, "range": true, "return": true,
+	"select": true, "struct": true, "switch": true, "type": true, "var": true,
+}
+
+// header is plainImports' position in the source and its line.
+type header struct {
+	src      []byte
+	i        int
+	line     int
+	internal string // the imports to keep: this path and those below it
+}
+
+// spec reads one import spec, an optional name and a path, up to the end
+// of its line, and appends it to specs if it is one to keep.
+func (h *header) spec(specs []importSpec) ([]importSpec, bool) {
+	if h.i < len(h.src) && h.src[h.i] == '.' {
+		h.i++
+		if !h.blank() {
+			return nil, false
+		}
+	} else if name := h.word(); name != "" {
+		if goKeywords[name] || !h.blank() {
+			return nil, false
+		}
+	}
+	if h.i == len(h.src) || h.src[h.i] != '"' {
+		return nil, false
+	}
+	start := h.i + 1
+	for h.i = start; ; h.i++ {
+		if h.i == len(h.src) {
+			return nil, false
+		}
+		c := h.src[h.i]
+		if c == '"' {
+			break
+		}
+		if c == '\\' || c == '\n' || c == 0 || c >= utf8.RuneSelf {
+			return nil, false
+		}
+	}
+	if p := h.src[start:h.i]; bytes.HasPrefix(p, []byte(h.internal)) && (len(p) == len(h.internal) || h.internal == "" || p[len(h.internal)] == '/') {
+		specs = append(specs, importSpec{string(p), h.line})
+	}
+	h.i++
+	return specs, h.endOfLine()
+}
+
+// word reads an identifier of ASCII letters, digits and underscores, or
+// returns "" if none starts here.
+func (h *header) word() string {
+	start := h.i
+	for h.i < len(h.src) {
+		c := h.src[h.i]
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || h.i > start && c >= '0' && c <= '9' {
+			h.i++
+			continue
+		}
+		break
+	}
+	return string(h.src[start:h.i])
+}
+
+// blank skips one or more spaces and tabs.
+func (h *header) blank() bool {
+	start := h.i
+	for h.i < len(h.src) && (h.src[h.i] == ' ' || h.src[h.i] == '\t') {
+		h.i++
+	}
+	return h.i > start
+}
+
+// endOfLine skips spaces, tabs and a // comment up to and past the newline
+// that ends a clause or spec.
+func (h *header) endOfLine() bool {
+	h.blank()
+	if h.i+1 < len(h.src) && h.src[h.i] == '/' && h.src[h.i+1] == '/' && !h.lineComment() {
+		return false
+	}
+	if h.i == len(h.src) || h.src[h.i] != '\n' {
+		return false
+	}
+	h.i++
+	h.line++
+	return true
+}
+
+// skip skips spaces, tabs, newlines and comments up to the next token or
+// the end of the source.
+func (h *header) skip() bool {
+	for h.i < len(h.src) {
+		switch c := h.src[h.i]; {
+		case c == ' ' || c == '\t':
+			h.i++
+		case c == '\n':
+			h.i++
+			h.line++
+		case c == '/' && h.i+1 < len(h.src) && h.src[h.i+1] == '/':
+			if !h.lineComment() {
+				return false
+			}
+		case c == '/' && h.i+1 < len(h.src) && h.src[h.i+1] == '*':
+			end := bytes.Index(h.src[h.i+2:], []byte("*/"))
+			if end < 0 || !plainComment(h.src[h.i+2:h.i+2+end]) {
+				return false
+			}
+			h.line += bytes.Count(h.src[h.i:h.i+2+end], []byte("\n"))
+			h.i += 2 + end + 2
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// lineComment skips a // comment up to its newline, which it leaves.
+func (h *header) lineComment() bool {
+	end := bytes.IndexByte(h.src[h.i:], '\n')
+	if end < 0 || !plainComment(h.src[h.i+2:h.i+end]) {
+		return false
+	}
+	h.i += end
+	return true
+}
+
+// plainComment reports whether the text of a comment is one go/scanner
+// reads without error and that does not move lines: valid UTF-8 without
+// NUL bytes, carriage returns or byte order marks, and not a line
+// directive.
+func plainComment(text []byte) bool {
+	if bytes.HasPrefix(text, []byte("line ")) {
+		return false
+	}
+	for i, c := range text {
+		if c == 0 || c == '\r' {
+			return false
+		}
+		if c >= utf8.RuneSelf {
+			rest := text[i:]
+			return utf8.Valid(rest) && !bytes.Contains(rest, []byte("\uFEFF")) && bytes.IndexByte(rest, 0) < 0 && bytes.IndexByte(rest, '\r') < 0
+		}
+	}
+	return true
 }
 
 // tableSet holds the tables that the modules' migrations create.
@@ -856,7 +1222,24 @@ func goStrings(src []byte, yield func(lit []byte, line int)) {
 		return // UTF-16: go/scanner gives up on the whole file
 	}
 	line, counted := 1, 0
+	// next[k] is where the next byte goTokenStarts[k] is at or after i
+	// (len(src) if none): each class of byte is searched for by
+	// bytes.IndexByte, past what lies between them in one go.
+	next := [len(goTokenStarts)]int{-1, -1, -1, -1}
 	for i := 0; i < len(src); {
+		at := len(src)
+		for k := range next {
+			if next[k] < i {
+				next[k] = len(src)
+				if j := bytes.IndexByte(src[i:], goTokenStarts[k]); j >= 0 {
+					next[k] = i + j
+				}
+			}
+			at = min(at, next[k])
+		}
+		if i = at; i == len(src) {
+			return
+		}
 		switch c := src[i]; c {
 		case '/':
 			switch {
@@ -901,11 +1284,13 @@ func goStrings(src []byte, yield func(lit []byte, line int)) {
 			line += bytes.Count(src[counted:start], []byte("\n"))
 			counted = start
 			yield(src[start:i], line)
-		default:
-			i++
 		}
 	}
 }
+
+// goTokenStarts are the bytes where goStrings has something to do: a
+// comment, a string or a rune literal may start there.
+const goTokenStarts = "/\"'`"
 
 // scanStrings is goStrings by go/scanner, whose lines follow line
 // directives.
