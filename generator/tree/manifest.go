@@ -637,17 +637,92 @@ func (m *Manifest) Marshal() []byte {
 	var buf bytes.Buffer
 	buf.WriteString("# modgen manifest: the project's modules and their dependencies.\n")
 	buf.WriteString("# modgen rewrites this file; modgen.sum records the scaffolded files it wrote, to tell which you edited.\n")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
 	c := *m
 	c.Schema = ManifestSchema
 	c.Modules = slices.Clone(m.Modules)
 	slices.SortFunc(c.Modules, func(a, b Module) int { return strings.Compare(a.Name, b.Name) })
+	if marshalPlain(&buf, &c) {
+		return buf.Bytes()
+	}
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
 	if err := enc.Encode(&c); err != nil {
 		panic(err) // plain structs always encode
 	}
 	_ = enc.Close()
 	return buf.Bytes()
+}
+
+// marshalPlain appends to buf the YAML that Marshal's encoder writes for m,
+// when every string of m is one that the encoder writes plain (see
+// plainScalar) and m has modules; otherwise it appends nothing and returns
+// false. The encoder builds an event for every node before writing any,
+// 2 MB for a manifest of 200 modules; the manifest's shape is fixed, and
+// its strings are names, paths and field specs (TestMarshalPlain and
+// FuzzMarshalPlain compare the two).
+func marshalPlain(buf *bytes.Buffer, m *Manifest) bool {
+	if len(m.Modules) == 0 {
+		return false
+	}
+	for _, s := range []string{m.Modgen, m.Module, m.Name, m.Database} {
+		if !plainScalar(s) {
+			return false
+		}
+	}
+	for _, mod := range m.Modules {
+		if !plainScalar(mod.Name) || !plainScalar(mod.Entity) {
+			return false
+		}
+		for _, list := range [][]string{mod.DependsOn, mod.Fields, mod.Subscribes} {
+			for _, s := range list {
+				if !plainScalar(s) {
+					return false
+				}
+			}
+		}
+	}
+	fmt.Fprintf(buf, "schema: %d\nmodgen: %s\nmodule: %s\nname: %s\ndatabase: %s\nmodules:\n", m.Schema, m.Modgen, m.Module, m.Name, m.Database)
+	for _, mod := range m.Modules {
+		buf.WriteString("  - name: " + mod.Name + "\n    entity: " + mod.Entity + "\n")
+		for _, list := range []struct {
+			key   string
+			items []string
+		}{{"depends_on", mod.DependsOn}, {"fields", mod.Fields}, {"subscribes", mod.Subscribes}} {
+			if len(list.items) == 0 {
+				continue
+			}
+			buf.WriteString("    " + list.key + ":\n")
+			for _, s := range list.items {
+				buf.WriteString("      - " + s + "\n")
+			}
+		}
+		if mod.Extracted != nil {
+			fmt.Fprintf(buf, "    extracted:\n      port: %d\n", mod.Extracted.Port)
+		}
+	}
+	return true
+}
+
+// plainScalar reports whether the YAML encoder writes s as a plain
+// scalar, by a rule stricter than its own: s starts with an ASCII letter,
+// holds only letters, digits and _ . / ( ) ? , : + -, does not end with a
+// colon, and is not a word that YAML 1.1 reads as a boolean or null.
+func plainScalar(s string) bool {
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') || s[len(s)-1] == ':' {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_./()?,:+-", c) >= 0) {
+			return false
+		}
+	}
+	for _, word := range []string{"y", "n", "yes", "no", "on", "off", "true", "false", "null"} {
+		if strings.EqualFold(s, word) {
+			return false
+		}
+	}
+	return true
 }
 
 // Subscription is one module handling one event of another.

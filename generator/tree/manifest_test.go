@@ -1,12 +1,15 @@
 package tree
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/modgen-dev/modgen/internal/testtree"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestParseManifestProblems(t *testing.T) {
@@ -152,4 +155,76 @@ func BenchmarkLoadManifest100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// yamlMarshal is what Marshal writes without marshalPlain: the encoder's
+// YAML, after the same header.
+func yamlMarshal(t testing.TB, m *Manifest) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	header := m.Marshal()
+	buf.Write(header[:bytes.Index(header, []byte("schema:"))])
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	c := *m
+	c.Schema = ManifestSchema
+	c.Modules = slices.Clone(m.Modules)
+	slices.SortFunc(c.Modules, func(a, b Module) int { return strings.Compare(a.Name, b.Name) })
+	if err := enc.Encode(&c); err != nil {
+		t.Fatal(err)
+	}
+	enc.Close()
+	return buf.Bytes()
+}
+
+// plainManifest is a manifest with every kind of entry, and s in every
+// place a string goes.
+func plainManifest(s string) *Manifest {
+	return &Manifest{
+		Modgen: "v0.1.0-dev", Module: "github.com/acme/loja", Name: "loja", Database: "sqlite",
+		Modules: []Module{
+			{Name: "estoque", Entity: "Estoque", Extracted: &Extraction{Port: 50051}},
+			{Name: "produtos", Entity: "Produto", DependsOn: []string{"estoque", s},
+				Fields:     []string{"sku:string(40):unique", "preco:decimal(10,2)?:index", "estoque_id:ref(estoque)", s},
+				Subscribes: []string{"estoque.EstoqueCreated", s}, Extracted: &Extraction{Port: 50052}},
+			{Name: s, Entity: s},
+		},
+	}
+}
+
+// TestMarshalPlain: the manifest written by hand is the encoder's, for
+// strings written plain and for those that must be quoted (then Marshal
+// uses the encoder), and the goldens' manifests read back the same.
+func TestMarshalPlain(t *testing.T) {
+	for _, s := range []string{
+		"pedidos", "Pedido", "m200", "a:b", "x:", "y", "N", "yes", "Off", "TRUE", "null", "Null", "~", "1", "1.5", "0x1F",
+		"2001-12-14", ".inf", "-a", "a b", "a: b", "a #b", "#a", "'a'", `"a"`, "a\nb", "", "ação", "e3", "a,b", "a?", "?a",
+		"a-b_c.d/e(f)+g", "inf", "nan", "NaN", "v1.2.3",
+	} {
+		m := plainManifest(s)
+		got, want := m.Marshal(), yamlMarshal(t, m)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%q: Marshal:\n%s\nencoder:\n%s", s, got, want)
+		}
+	}
+	// No modules, and an empty string: the encoder's.
+	for _, m := range []*Manifest{{Module: "x.com/a", Name: "a", Database: "sqlite", Modgen: "v1"}, {Module: "x.com/a", Name: "a", Database: "sqlite", Modules: []Module{{Name: "a", Entity: "A"}}}} {
+		if got, want := m.Marshal(), yamlMarshal(t, m); !bytes.Equal(got, want) {
+			t.Errorf("Marshal:\n%s\nencoder:\n%s", got, want)
+		}
+	}
+}
+
+// FuzzMarshalPlain: whatever the string, Marshal writes what the encoder
+// writes.
+func FuzzMarshalPlain(f *testing.F) {
+	for _, s := range []string{"pedidos", "a:b", "y", "sku:string(40):unique", "ref(x)", "1e3", "a,b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := plainManifest(s)
+		if got, want := m.Marshal(), yamlMarshal(t, m); !bytes.Equal(got, want) {
+			t.Fatalf("%q: Marshal:\n%s\nencoder:\n%s", s, got, want)
+		}
+	})
 }
