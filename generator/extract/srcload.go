@@ -32,6 +32,11 @@ import (
 	"golang.org/x/mod/modfile"
 )
 
+// methodRoots are the methods the contract looks up in method sets:
+// (*Module).API (readModule) and Error (readErrors, and the universe's
+// error interface, whose method no source names).
+var methodRoots = []string{"API", "Error"}
+
 // moduleRoots are the names of the module package that the contract reads
 // (besides every var whose name starts with Err, for readErrors): the API
 // interface (readAPI), ValidationError (readErrors), and New, Deps, Module
@@ -58,8 +63,14 @@ type sourceLoader struct {
 	pkgs       map[string]*srcPackage // project packages, by import path
 	std        map[string]bool        // standard-library packages the kept declarations import
 	queue      []*unit                // kept declarations not yet walked
-	err        error                  // the first reason to fall back
-	exports    *exportImporter
+	// names holds every identifier of the kept declarations (and
+	// methodRoots): a method of a kept type is kept when its name is
+	// among them, for a method no kept declaration names cannot change
+	// what the contract reads, nor make the filtered check pass where the
+	// full one fails.
+	names   map[string]bool
+	err     error // the first reason to fall back
+	exports *exportImporter
 }
 
 // srcPackage is a project package parsed from source.
@@ -67,8 +78,8 @@ type srcPackage struct {
 	path  string
 	dir   string
 	files []*srcFile
-	// decls holds each package-level name's declaration; methods, those of
-	// each receiver type, by its name.
+	// decls holds each package-level name's declaration; methods, the
+	// methods by their name.
 	decls   map[string]*unit
 	methods map[string][]*unit
 	types   *types.Package
@@ -98,6 +109,7 @@ type unit struct {
 	file *srcFile
 	decl ast.Decl // *ast.FuncDecl or *ast.GenDecl
 	spec ast.Spec // the type or var spec; nil for funcs and consts
+	recv string   // for a method, the name of its receiver's type
 	kept bool
 }
 
@@ -128,13 +140,50 @@ func loadSource(root, modulePath, rootPath string, otherPaths []string) (*typedP
 	if fullLoadOnly {
 		return nil, nil, fallback("fullLoadOnly is set")
 	}
-	s := &sourceLoader{root: root, modulePath: modulePath, fset: token.NewFileSet(), pkgs: map[string]*srcPackage{}, std: map[string]bool{}}
-	if err := s.setup(); err != nil {
+	s, err := newSourceLoader(root, modulePath)
+	if err != nil {
 		return nil, nil, err
 	}
+	rootPkg := s.keepContract(rootPath, otherPaths)
+	if s.err != nil {
+		return nil, nil, s.err
+	}
+	if err := s.listStd(); err != nil {
+		return nil, nil, err
+	}
+	pkg := &typedPackage{Fset: s.fset, Types: s.check(rootPkg)}
+	for _, f := range rootPkg.files {
+		pkg.Syntax = append(pkg.Syntax, f.syntax)
+	}
+	others := map[string]*types.Package{}
+	for _, path := range otherPaths {
+		if p := s.pkg(path, 0); p != nil {
+			others[path] = s.check(p)
+		}
+	}
+	if s.err != nil {
+		return nil, nil, s.err
+	}
+	return pkg, others, nil
+}
+
+// newSourceLoader sets up the loading of the project at root (see setup).
+func newSourceLoader(root, modulePath string) (*sourceLoader, error) {
+	s := &sourceLoader{root: root, modulePath: modulePath, fset: token.NewFileSet(),
+		pkgs: map[string]*srcPackage{}, std: map[string]bool{}, names: map[string]bool{}}
+	for _, name := range methodRoots {
+		s.names[name] = true
+	}
+	return s, s.setup()
+}
+
+// keepContract parses the package rootPath and keeps the declarations the
+// contract reads, those readProject reads of otherPaths, and every one
+// they name, transitively, loading the project packages they reach.
+func (s *sourceLoader) keepContract(rootPath string, otherPaths []string) *srcPackage {
 	rootPkg := s.pkg(rootPath, parser.ParseComments)
 	if rootPkg == nil {
-		return nil, nil, s.err
+		return nil
 	}
 	for _, name := range moduleRoots {
 		s.reach(rootPkg, name)
@@ -156,26 +205,7 @@ func loadSource(root, modulePath, rootPath string, otherPaths []string) (*typedP
 		s.queue = s.queue[1:]
 		s.walk(u)
 	}
-	if s.err != nil {
-		return nil, nil, s.err
-	}
-	if err := s.listStd(); err != nil {
-		return nil, nil, err
-	}
-	pkg := &typedPackage{Fset: s.fset, Types: s.check(rootPkg)}
-	for _, f := range rootPkg.files {
-		pkg.Syntax = append(pkg.Syntax, f.syntax)
-	}
-	others := map[string]*types.Package{}
-	for _, path := range otherPaths {
-		if p := s.pkg(path, 0); p != nil {
-			others[path] = s.check(p)
-		}
-	}
-	if s.err != nil {
-		return nil, nil, s.err
-	}
-	return pkg, others, nil
+	return rootPkg
 }
 
 // setup checks that the go command would build the project as loadSource
@@ -344,8 +374,8 @@ func (s *sourceLoader) index(p *srcPackage, f *ast.File) bool {
 			u := &unit{pkg: p, file: sf, decl: d}
 			if d.Recv != nil {
 				if len(d.Recv.List) == 1 {
-					if base := receiverBase(d.Recv.List[0].Type); base != "" {
-						p.methods[base] = append(p.methods[base], u)
+					if u.recv = receiverBase(d.Recv.List[0].Type); u.recv != "" {
+						p.methods[d.Name.Name] = append(p.methods[d.Name.Name], u)
 					}
 				}
 				continue
@@ -421,7 +451,7 @@ func receiverBase(e ast.Expr) string {
 }
 
 // reach keeps the declaration of name in p, if p declares it, and with a
-// type, its methods.
+// type, those of its methods that a kept declaration names.
 func (s *sourceLoader) reach(p *srcPackage, name string) {
 	u := p.decls[name]
 	if u == nil || u.kept {
@@ -429,8 +459,31 @@ func (s *sourceLoader) reach(p *srcPackage, name string) {
 	}
 	s.keep(u)
 	if _, ok := u.spec.(*ast.TypeSpec); ok {
+		for method := range s.names {
+			for _, m := range p.methods[method] {
+				if m.recv == name {
+					s.keep(m)
+				}
+			}
+		}
+	}
+}
+
+// see notes an identifier of a kept declaration, and keeps the methods of
+// that name of the kept types.
+func (s *sourceLoader) see(name string) {
+	if s.names[name] {
+		return
+	}
+	s.names[name] = true
+	for _, p := range s.pkgs {
+		if p == nil {
+			continue
+		}
 		for _, m := range p.methods[name] {
-			s.keep(m)
+			if t := p.decls[m.recv]; t != nil && t.kept {
+				s.keep(m)
+			}
 		}
 	}
 }
@@ -472,6 +525,7 @@ func (s *sourceLoader) walk(u *unit) {
 				}
 			}
 		case *ast.Ident:
+			s.see(n.Name)
 			s.reach(u.pkg, n.Name)
 		}
 		return true
