@@ -28,19 +28,13 @@ func LoadBothWays(cfg Config) (fast, full string, fellBack, err error) {
 }
 
 // GenerateBothWays runs Generate with loadSource and with the full load
-// alone, and returns the paths of the files that differ.
-func GenerateBothWays(cfg Config) ([]string, error) {
-	fast, err := Generate(cfg)
-	if err != nil {
-		return nil, err
-	}
+// alone, and returns the paths of the files that differ, and each error.
+func GenerateBothWays(cfg Config) (diff []string, fastErr, fullErr error) {
+	fast, fastErr := Generate(cfg)
 	fullLoadOnly = true
 	defer func() { fullLoadOnly = false }()
-	full, err := Generate(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return diffFiles(fast, full), nil
+	full, fullErr := Generate(cfg)
+	return diffFiles(fast, full), fastErr, fullErr
 }
 
 // dumpContract writes down everything the generators read of c, types by

@@ -33,18 +33,7 @@ func load(cfg Config) (*contract, error) {
 		service:  exported(cfg.Module) + "Service",
 		protoPkg: cfg.Module + ".v1",
 	}
-	patterns := []string{"./internal/" + cfg.Module}
-	var projectPkgs []string
-	for _, f := range projectFuncs {
-		p := f.pkg
-		if slices.Contains(projectPkgs, cfg.ModulePath+"/"+p) {
-			continue
-		}
-		if st, err := os.Stat(filepath.Join(cfg.Root, filepath.FromSlash(p))); err == nil && st.IsDir() {
-			patterns = append(patterns, "./"+p)
-			projectPkgs = append(projectPkgs, cfg.ModulePath+"/"+p)
-		}
-	}
+	patterns, projectPkgs := packagesToLoad(cfg)
 	pkg, project, err := loadSource(cfg.Root, cfg.ModulePath, c.pkgPath, projectPkgs)
 	if err != nil {
 		c.fallback = err
@@ -81,6 +70,24 @@ func load(cfg Config) (*contract, error) {
 	c.project = readProject(project, cfg.ModulePath)
 	c.crud = detectCRUD(c)
 	return c, nil
+}
+
+// packagesToLoad returns the go list patterns of the module package and of
+// the project packages readProject reads, and the import paths of the
+// latter, leaving out those the project does not have.
+func packagesToLoad(cfg Config) (patterns, projectPkgs []string) {
+	patterns = []string{"./internal/" + cfg.Module}
+	for _, f := range projectFuncs {
+		path := cfg.ModulePath + "/" + f.pkg
+		if slices.Contains(projectPkgs, path) {
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(cfg.Root, filepath.FromSlash(f.pkg))); err == nil && st.IsDir() {
+			patterns = append(patterns, "./"+f.pkg)
+			projectPkgs = append(projectPkgs, path)
+		}
+	}
+	return patterns, projectPkgs
 }
 
 // loader turns the types of the module package into the contract.
