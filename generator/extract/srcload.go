@@ -63,11 +63,12 @@ type sourceLoader struct {
 	pkgs       map[string]*srcPackage // project packages, by import path
 	std        map[string]bool        // standard-library packages the kept declarations import
 	queue      []*unit                // kept declarations not yet walked
-	// names holds every identifier of the kept declarations (and
-	// methodRoots): a method of a kept type is kept when its name is
-	// among them, for a method no kept declaration names cannot change
-	// what the contract reads, nor make the filtered check pass where the
-	// full one fails.
+	// names holds every identifier of the kept declarations, and
+	// methodRoots. A method of a kept type is kept when its name is among
+	// them: one that no kept declaration names can be left out, for the
+	// contract does not read it, and a check that needs it anyway (to
+	// satisfy an interface of the standard library, say) fails and falls
+	// back.
 	names   map[string]bool
 	err     error // the first reason to fall back
 	exports *exportImporter
@@ -79,10 +80,12 @@ type srcPackage struct {
 	dir   string
 	files []*srcFile
 	// decls holds each package-level name's declaration; methods, the
-	// methods by their name.
-	decls   map[string]*unit
-	methods map[string][]*unit
-	types   *types.Package
+	// methods by their name; methodsOf, by the name of their receiver's
+	// type.
+	decls     map[string]*unit
+	methods   map[string][]*unit
+	methodsOf map[string][]*unit
+	types     *types.Package
 	// checking is set while the package is type-checked, to catch a cycle.
 	checking bool
 }
@@ -293,7 +296,8 @@ func (s *sourceLoader) pkg(path string, mode parser.Mode) *srcPackage {
 		s.fail("package %s: %v", path, err)
 		return nil
 	}
-	p := &srcPackage{path: path, dir: dir, decls: map[string]*unit{}, methods: map[string][]*unit{}}
+	p := &srcPackage{path: path, dir: dir, decls: map[string]*unit{},
+		methods: map[string][]*unit{}, methodsOf: map[string][]*unit{}}
 	pkgName := ""
 	for _, e := range entries {
 		name := e.Name()
@@ -376,6 +380,7 @@ func (s *sourceLoader) index(p *srcPackage, f *ast.File) bool {
 				if len(d.Recv.List) == 1 {
 					if u.recv = receiverBase(d.Recv.List[0].Type); u.recv != "" {
 						p.methods[d.Name.Name] = append(p.methods[d.Name.Name], u)
+						p.methodsOf[u.recv] = append(p.methodsOf[u.recv], u)
 					}
 				}
 				continue
@@ -459,11 +464,9 @@ func (s *sourceLoader) reach(p *srcPackage, name string) {
 	}
 	s.keep(u)
 	if _, ok := u.spec.(*ast.TypeSpec); ok {
-		for method := range s.names {
-			for _, m := range p.methods[method] {
-				if m.recv == name {
-					s.keep(m)
-				}
+		for _, m := range p.methodsOf[name] {
+			if s.names[m.decl.(*ast.FuncDecl).Name.Name] {
+				s.keep(m)
 			}
 		}
 	}
