@@ -24,7 +24,12 @@ var fullLoadOnly bool
 //
 // The types come from loadSource, which type-checks only what the contract
 // reads; when it cannot vouch for its result, from the full load
-// (loadTypes), whose errors are those users see.
+// (loadTypes), whose errors are those users see. loadSource reads neither
+// function bodies nor the declarations the contract does not reach: a
+// module whose only errors are there is extracted (the full load refuses
+// it), and pkg/server, pkg/database and pkg/outbox count for readProject
+// when the functions it reads check (the full load leaves out a package
+// with an error anywhere, or one in a package it imports).
 func load(cfg Config) (*contract, error) {
 	c := &contract{
 		cfg:      cfg,
