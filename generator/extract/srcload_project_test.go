@@ -24,6 +24,9 @@ func TestSourceLoadGeneratedProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range manifest.Modules {
+		if m.Name == "notificacoes" { // a module like estoque, there for pedidos
+			continue
+		}
 		cfg := extract.Config{Root: root, ModulePath: "github.com/acme/loja", Module: m.Name, Port: 50051, Fields: m.Fields}
 		fast, full, fellBack, err := extract.LoadBothWays(cfg)
 		if err != nil {
