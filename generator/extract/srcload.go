@@ -283,8 +283,12 @@ func (s *sourceLoader) pkg(path string, mode parser.Mode) *srcPackage {
 		return p
 	}
 	s.pkgs[path] = nil
-	rel := strings.TrimPrefix(strings.TrimPrefix(path, s.modulePath), "/")
-	dir := filepath.Join(s.root, filepath.FromSlash(rel))
+	rel := filepath.FromSlash(strings.TrimPrefix(strings.TrimPrefix(path, s.modulePath), "/"))
+	if rel != "" && !filepath.IsLocal(rel) {
+		s.fail("import path %s", path)
+		return nil
+	}
+	dir := filepath.Join(s.root, rel)
 	for d := dir; d != s.root; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 			s.fail("%s is in another module", path)

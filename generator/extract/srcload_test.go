@@ -316,6 +316,10 @@ func TestSourceLoadFallsBack(t *testing.T) {
 				"internal/loja/api.go": apiFile("loja", "type API interface{ Get(ctx context.Context) (helpers.Thing, error) }\n",
 					"example.com/shop/internal/util"),
 			})},
+		{name: "import path leaving the module", because: "import path example.com/shop/../x",
+			files: small(map[string]string{
+				"internal/loja/api.go": apiFile("loja", "type API interface{ Get(ctx context.Context) (x.Thing, error) }\n", "example.com/shop/../x"),
+			})},
 		{name: "dot import", because: "dot-imports",
 			files: small(map[string]string{"internal/loja/dot.go": "package loja\n\nimport . \"strings\"\n\nvar _ = ToUpper\n"})},
 		{name: "cgo", because: "uses cgo", env: map[string]string{"CGO_ENABLED": "1"},
