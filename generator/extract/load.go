@@ -14,9 +14,22 @@ import (
 	"github.com/modgen-dev/modgen/generator/field"
 )
 
+// fullLoadOnly makes load skip loadSource, as before it existed; tests
+// compare both ways.
+var fullLoadOnly bool
+
 // load reads the module package (and the project packages the generated
 // code may use) with types, and builds the contract. Every problem of the
 // API is reported, joined, not only the first.
+//
+// The types come from loadSource, which type-checks only what the contract
+// reads; when it cannot vouch for its result, from the full load
+// (loadTypes), whose errors are those users see. loadSource reads neither
+// function bodies nor the declarations the contract does not reach: a
+// module whose only errors are there is extracted (the full load refuses
+// it), and pkg/server, pkg/database and pkg/outbox count for readProject
+// when the functions it reads check (the full load leaves out a package
+// with an error anywhere, or one in a package it imports).
 func load(cfg Config) (*contract, error) {
 	c := &contract{
 		cfg:      cfg,
@@ -25,15 +38,12 @@ func load(cfg Config) (*contract, error) {
 		service:  exported(cfg.Module) + "Service",
 		protoPkg: cfg.Module + ".v1",
 	}
-	patterns := []string{"./internal/" + cfg.Module}
-	var projectPkgs []string
-	for _, p := range []string{"pkg/server", "pkg/database", "pkg/outbox"} {
-		if st, err := os.Stat(filepath.Join(cfg.Root, filepath.FromSlash(p))); err == nil && st.IsDir() {
-			patterns = append(patterns, "./"+p)
-			projectPkgs = append(projectPkgs, cfg.ModulePath+"/"+p)
-		}
+	patterns, projectPkgs := packagesToLoad(cfg)
+	pkg, project, err := loadSource(cfg.Root, cfg.ModulePath, c.pkgPath, projectPkgs)
+	if err != nil {
+		c.fallback = err
+		pkg, project, err = loadTypes(cfg.Root, c.pkgPath, patterns, projectPkgs)
 	}
-	pkg, project, err := loadTypes(cfg.Root, c.pkgPath, patterns, projectPkgs)
 	var nf *notFoundError
 	if errors.As(err, &nf) {
 		msg := fmt.Sprintf("package %s not found in %s: is %q the module path in go.mod, and does internal/%s exist?", c.pkgPath, cfg.Root, cfg.ModulePath, cfg.Module)
@@ -65,6 +75,24 @@ func load(cfg Config) (*contract, error) {
 	c.project = readProject(project, cfg.ModulePath)
 	c.crud = detectCRUD(c)
 	return c, nil
+}
+
+// packagesToLoad returns the go list patterns of the module package and of
+// the project packages readProject reads, and the import paths of the
+// latter, leaving out those the project does not have.
+func packagesToLoad(cfg Config) (patterns, projectPkgs []string) {
+	patterns = []string{"./internal/" + cfg.Module}
+	for _, f := range projectFuncs {
+		path := cfg.ModulePath + "/" + f.pkg
+		if slices.Contains(projectPkgs, path) {
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(cfg.Root, filepath.FromSlash(f.pkg))); err == nil && st.IsDir() {
+			patterns = append(patterns, "./"+f.pkg)
+			projectPkgs = append(projectPkgs, path)
+		}
+	}
+	return patterns, projectPkgs
 }
 
 // loader turns the types of the module package into the contract.
@@ -507,25 +535,40 @@ func (l *loader) injectable(t types.Type) bool {
 	return ok
 }
 
+// projectFunc is a function of one of the project's packages that the
+// generated code calls, with its number of parameters and results.
+type projectFunc struct {
+	pkg, name       string
+	params, results int
+}
+
+// projectFuncs are the functions readProject looks for.
+var projectFuncs = []projectFunc{
+	{"pkg/server", "RequestID", 1, 1}, {"pkg/server", "WithRequestID", 2, 1},
+	{"pkg/database", "Open", 2, 2}, {"pkg/database", "Migrate", 3, 1},
+	{"pkg/outbox", "New", 2, 1},
+}
+
 // readProject checks the project's packages the generated code uses.
 func readProject(byPath map[string]*types.Package, modulePath string) projectShape {
-	var ps projectShape
-	fn := func(pkg, name string, params, results int) bool {
-		p := byPath[modulePath+"/"+pkg]
+	has := map[string]bool{}
+	for _, pf := range projectFuncs {
+		p := byPath[modulePath+"/"+pf.pkg]
 		if p == nil {
-			return false
+			continue
 		}
-		f, ok := p.Scope().Lookup(name).(*types.Func)
+		f, ok := p.Scope().Lookup(pf.name).(*types.Func)
 		if !ok {
-			return false
+			continue
 		}
 		sig := f.Type().(*types.Signature)
-		return sig.Params().Len() == params && sig.Results().Len() == results
+		has[pf.pkg+"."+pf.name] = sig.Params().Len() == pf.params && sig.Results().Len() == pf.results
 	}
-	ps.requestID = fn("pkg/server", "RequestID", 1, 1) && fn("pkg/server", "WithRequestID", 2, 1)
-	ps.database = fn("pkg/database", "Open", 2, 2) && fn("pkg/database", "Migrate", 3, 1)
-	ps.outbox = fn("pkg/outbox", "New", 2, 1)
-	return ps
+	return projectShape{
+		requestID: has["pkg/server.RequestID"] && has["pkg/server.WithRequestID"],
+		database:  has["pkg/database.Open"] && has["pkg/database.Migrate"],
+		outbox:    has["pkg/outbox.New"],
+	}
 }
 
 // detectCRUD recognizes the scaffold's Create/Get/List/Update/Delete.

@@ -24,6 +24,9 @@ type contract struct {
 	project    projectShape
 	module     moduleShape
 	crud       *crudShape // nil unless the API has the scaffold's CRUD methods
+	// fallback is why load could not use loadSource and ran the full
+	// load; nil when loadSource vouched for the types.
+	fallback error
 }
 
 // goName names a declared Go type: its package and name.
