@@ -294,8 +294,8 @@ func TestEventsAcrossProcesses(t *testing.T) {
 	ownURL := "NATS_URL=nats://" + own.addr
 	apiEnv[len(apiEnv)-1] = "NATS_PREFIX=" + prefix + "b"
 	pedidosEnv[len(pedidosEnv)-1] = "NATS_PREFIX=" + prefix + "b"
-	api, apiLogs = start("api", append(apiEnv, ownURL)...)
-	pedidos, pedidosLogs = start("pedidos", append(pedidosEnv, ownURL)...)
+	_, apiLogs = start("api", append(apiEnv, ownURL)...)
+	_, pedidosLogs = start("pedidos", append(pedidosEnv, ownURL)...)
 	createPedido("antes")
 	before := len(waitReceived(1, 15*time.Second))
 	if before != 1 {

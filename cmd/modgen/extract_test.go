@@ -338,7 +338,7 @@ func TestExtractEndToEnd(t *testing.T) {
 	}
 
 	// Restarted, estoque is used again within about a second.
-	estoque, estoqueLogs = startEstoque()
+	estoque, _ = startEstoque()
 	if took := waitFor200(fmt.Sprintf("/estoque/%v", item["id"])); took > 1500*time.Millisecond {
 		t.Errorf("estoque restarted, yet the monolith reached it only after %s; want about a second", took)
 	} else {

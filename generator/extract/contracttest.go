@@ -30,9 +30,6 @@ func (c *contract) hasSentinel(name string) bool {
 func (g *testGen) mod(name string) *jen.Statement { return jen.Qual(g.c.pkgPath, name) }
 func (g *testGen) api() *jen.Statement            { return jen.Qual(g.c.pkgPath, "API") }
 func (g *testGen) bg() *jen.Statement             { return jen.Qual(pathContext, "Background").Call() }
-func (g *testGen) fatal(args ...jen.Code) *jen.Statement {
-	return jen.Id("t").Dot("Fatal").Call(args...)
-}
 
 // contractTest writes the generated contract test of c.
 func contractTest(c *contract) *jen.File {
