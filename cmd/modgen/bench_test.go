@@ -29,7 +29,9 @@ import (
 //     sys-ms/op) and its peak resident memory (maxrss-MB).
 //
 // A command that changes the project runs on a fresh copy of the project
-// each time (extract module), or in one copy put back as it was after each
+// each time (extract module: a copy of one where the binary measured ran
+// once, for the render cache is keyed by the binary), or in one copy put
+// back as it was after each
 // run (add module: there the files of the other modules keep the stamps of
 // .modgen/cache, as in a project in daily use, where a fresh copy has none
 // and is read whole); the copy is made or put back, and synced to disk,
@@ -49,8 +51,9 @@ type benchCommand struct {
 	prepare func(b *testing.B) (dir string)
 	args    func(i int) []string
 	inPlace bool
-	// warm is a command that changes nothing but stamps the files, run
-	// once in the in-place copy before the timed runs.
+	// warm is a command that changes nothing but the render cache and
+	// its stamps, run once before the timed runs: in the in-place copy,
+	// or in the copy that each run then copies.
 	warm []string
 }
 
@@ -107,6 +110,7 @@ func benchCommands(b *testing.B) []benchCommand {
 				name:    "extract-module" + size,
 				prepare: copyOf,
 				args:    func(int) []string { return []string{"extract", "module", "m0"} },
+				warm:    []string{"add", "module", "m0"},
 			},
 		)
 	}
@@ -148,8 +152,28 @@ func offlineBench(b *testing.B) {
 // put back as it was before each run; otherwise a folder c.prepare makes
 // for each run.
 func benchDir(b *testing.B, c benchCommand, modgen func(dir string, args ...string)) func() string {
-	if !c.inPlace {
+	if !c.inPlace && c.warm == nil {
 		return func() string { return c.prepare(b) }
+	}
+	if !c.inPlace {
+		// A fresh copy each time of a project where this modgen has run
+		// once: the render cache is keyed by the binary, and a project
+		// made by another build (the test binary) renders and formats
+		// every module's files again.
+		warmed := c.prepare(b)
+		modgen(warmed, c.warm...)
+		return func() string {
+			dir, err := os.MkdirTemp(filepath.Dir(filepath.Dir(warmed)), "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			dir = filepath.Join(dir, "loja")
+			if err := os.CopyFS(dir, os.DirFS(warmed)); err != nil {
+				b.Fatal(err)
+			}
+			syscall.Sync()
+			return dir
+		}
 	}
 	dir := c.prepare(b)
 	// Files changed in the last two seconds are not stamped.
