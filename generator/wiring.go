@@ -27,15 +27,22 @@ type moduleWiring struct {
 // inputs is a canonical form of w: equal for equal wirings, whether a list
 // is empty or absent.
 func (w moduleWiring) inputs() []byte {
-	var b strings.Builder
-	b.WriteString(w.Module)
+	b := []byte(w.Module)
 	for _, m := range append([]tree.Module{w.M}, w.Deps...) {
-		fmt.Fprintf(&b, "\x00%s\x00%s\x00%q\x00%q\x00%q", m.Name, m.Entity, m.DependsOn, m.Fields, m.Subscribes)
+		b = append(b, 0)
+		b = strconv.AppendQuote(b, m.Name)
+		b = strconv.AppendQuote(b, m.Entity)
+		for _, list := range [][]string{m.DependsOn, m.Fields, m.Subscribes} {
+			b = strconv.AppendInt(append(b, ' '), int64(len(list)), 10)
+			for _, s := range list {
+				b = strconv.AppendQuote(b, s)
+			}
+		}
 		if m.Extracted != nil {
-			fmt.Fprintf(&b, "\x00extracted %d", m.Extracted.Port)
+			b = strconv.AppendInt(append(b, " extracted "...), int64(m.Extracted.Port), 10)
 		}
 	}
-	return []byte(b.String())
+	return b
 }
 
 // Find returns dependency name.
