@@ -50,13 +50,13 @@ func LoadCache(root string) *Cache {
 	if err != nil {
 		return c
 	}
+	c.old = make(map[string]cacheEntry, bytes.Count(data, []byte("\n")))
 	for line := range strings.SplitSeq(string(data), "\n") {
-		f := strings.Split(line, "\t")
-		switch len(f) {
-		case 3: // written before stamps
-			c.old[f[0]] = cacheEntry{f[1], f[2], ""}
-		case 4:
-			c.old[f[0]] = cacheEntry{f[1], f[2], f[3]}
+		path, rest, ok1 := strings.Cut(line, "\t")
+		key, rest, ok2 := strings.Cut(rest, "\t")
+		hash, stamp, _ := strings.Cut(rest, "\t") // no stamp: written before stamps
+		if ok1 && ok2 && !strings.Contains(stamp, "\t") {
+			c.old[path] = cacheEntry{key, hash, stamp}
 		}
 	}
 	return c
