@@ -333,12 +333,15 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	m = m.Clone()
 	plan.Warnings = append(plan.Warnings, p.oldEventBus(m)...)
 	data := projectDataOf(m)
+	// The cache is read while the wiring that lists every module renders.
+	loaded := make(chan *tree.Cache, 1)
+	go func() { loaded <- p.renderCache() }()
 	wiring, err := tree.RenderTree(templates.FS, "wiring", data, func(rel string) string { return "cmd/api/" + rel })
+	cache := <-loaded
 	if err != nil {
 		return nil, err
 	}
 	plan.Add(wiring...)
-	cache := p.renderCache()
 	moduleWiring, err := p.moduleWiringFiles(data, cache)
 	if err != nil {
 		return nil, err
