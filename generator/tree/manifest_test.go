@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -227,4 +228,26 @@ func FuzzMarshalPlain(f *testing.F) {
 			t.Fatalf("%q: Marshal:\n%s\nencoder:\n%s", s, got, want)
 		}
 	})
+}
+
+// TestMarshalPlainRandom: Marshal writes what the encoder writes for
+// thousands of short strings over the characters that matter to YAML's
+// plain scalars (a seeded generator: the same strings every run).
+func TestMarshalPlainRandom(t *testing.T) {
+	const alphabet = "aynoYNOTtrufelsAZ019_./()?,:+-#'\" ~!&*@`%|>[]{}\t"
+	r := rand.New(rand.NewPCG(15, 3))
+	n := 5000
+	if testing.Short() {
+		n = 500
+	}
+	for range n {
+		b := make([]byte, 1+r.IntN(6))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		m := plainManifest(string(b))
+		if got, want := m.Marshal(), yamlMarshal(t, m); !bytes.Equal(got, want) {
+			t.Fatalf("%q: Marshal:\n%s\nencoder:\n%s", b, got, want)
+		}
+	}
 }
