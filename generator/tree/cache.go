@@ -1,7 +1,6 @@
 package tree
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -173,13 +172,17 @@ func (c *Cache) Save(root string) error {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	var b bytes.Buffer
-	w := bufio.NewWriter(&b)
+	size := 0
 	for _, p := range paths {
 		e := c.next[p]
-		w.WriteString(p + "\t" + e.key + "\t" + e.hash + "\t" + e.stamp + "\n")
+		size += len(p) + len(e.key) + len(e.hash) + len(e.stamp) + 4
 	}
-	w.Flush()
+	var b bytes.Buffer
+	b.Grow(size)
+	for _, p := range paths {
+		e := c.next[p]
+		b.WriteString(p + "\t" + e.key + "\t" + e.hash + "\t" + e.stamp + "\n")
+	}
 	// One name for the new cache: commands that save it hold the project
 	// lock, and one killed while saving leaves a file the next save
 	// replaces.
