@@ -391,10 +391,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	for _, f := range plan.Files {
-		switch {
-		case f.CacheKey != "" && f.OnDisk:
-			cache.Keep(f.Path)
-		case f.CacheKey != "":
+		if f.CacheKey != "" && !f.OnDisk { // Lookup recorded those it found
 			cache.Put(f.Path, f.CacheKey, f.Content)
 		}
 	}

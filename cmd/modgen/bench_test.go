@@ -31,11 +31,11 @@ import (
 // A command that changes the project runs on a fresh copy of the project
 // each time (extract module: a copy of one where the binary measured ran
 // once, for the render cache is keyed by the binary), or in one copy put
-// back as it was after each
-// run (add module: there the files of the other modules keep the stamps of
-// .modgen/cache, as in a project in daily use, where a fresh copy has none
-// and is read whole); the copy is made or put back, and synced to disk,
-// outside the timed part, so that the command's own syncs do not flush it.
+// back as it was after each run (add module: there the files of the other
+// modules keep the stamps of .modgen/cache, as in a project in daily use,
+// where a fresh copy has none and is read whole); the copy is made or put
+// back, and synced to disk, outside the timed part, so that the command's
+// own syncs do not flush it.
 // BENCHMARKS.md has the figures and how to compare two versions with
 // benchstat. Extraction loads packages with the go command, offline: the
 // dependencies of a generated project must be in the module cache (the
@@ -81,18 +81,7 @@ func benchCommands(b *testing.B) []benchCommand {
 	}}
 	for _, n := range []int{3, 200} {
 		size := "/" + strconv.Itoa(n) + "modules"
-		copyOf := func(b *testing.B) string {
-			dir, err := os.MkdirTemp(scratch, "")
-			if err != nil {
-				b.Fatal(err)
-			}
-			dir = filepath.Join(dir, "loja")
-			if err := os.CopyFS(dir, os.DirFS(projects[n])); err != nil {
-				b.Fatal(err)
-			}
-			syscall.Sync()
-			return dir
-		}
+		copyOf := func(b *testing.B) string { return benchCopy(b, scratch, projects[n]) }
 		cmds = append(cmds,
 			benchCommand{
 				name:    "add-module" + size,
@@ -149,8 +138,9 @@ func offlineBench(b *testing.B) {
 
 // benchDir returns the folder c runs in each time: for an in-place
 // command, one copy of the project, stamped by c.warm (run by modgen), and
-// put back as it was before each run; otherwise a folder c.prepare makes
-// for each run.
+// put back as it was before each run; for another command with c.warm, a
+// fresh copy of a project where c.warm ran; otherwise a folder c.prepare
+// makes for each run.
 func benchDir(b *testing.B, c benchCommand, modgen func(dir string, args ...string)) func() string {
 	if !c.inPlace && c.warm == nil {
 		return func() string { return c.prepare(b) }
@@ -162,18 +152,7 @@ func benchDir(b *testing.B, c benchCommand, modgen func(dir string, args ...stri
 		// every module's files again.
 		warmed := c.prepare(b)
 		modgen(warmed, c.warm...)
-		return func() string {
-			dir, err := os.MkdirTemp(filepath.Dir(filepath.Dir(warmed)), "")
-			if err != nil {
-				b.Fatal(err)
-			}
-			dir = filepath.Join(dir, "loja")
-			if err := os.CopyFS(dir, os.DirFS(warmed)); err != nil {
-				b.Fatal(err)
-			}
-			syscall.Sync()
-			return dir
-		}
+		return func() string { return benchCopy(b, filepath.Dir(filepath.Dir(warmed)), warmed) }
 	}
 	dir := c.prepare(b)
 	// Files changed in the last two seconds are not stamped.
@@ -193,6 +172,19 @@ func benchDir(b *testing.B, c benchCommand, modgen func(dir string, args ...stri
 		syscall.Sync()
 		return dir
 	}
+}
+
+// benchCopy copies the project src into a new folder loja of a new
+// folder below scratch, syncs the disk, and returns the copy.
+func benchCopy(b *testing.B, scratch, src string) string {
+	dir, err := os.MkdirTemp(scratch, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir = filepath.Join(dir, "loja")
+	testtree.Copy(b, src, dir)
+	syscall.Sync()
+	return dir
 }
 
 // benchRestore puts the tree under dir back as snapshot holds it: files

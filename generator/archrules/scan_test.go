@@ -3,8 +3,6 @@ package archrules
 import (
 	"bytes"
 	"fmt"
-	"go/scanner"
-	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,22 +21,11 @@ type literal struct {
 }
 
 // scannerStrings is the reference for goStrings: the STRING tokens of
-// go/scanner.
+// go/scanner (scanStrings).
 func scannerStrings(src []byte) []literal {
 	var out []literal
-	fset := token.NewFileSet()
-	file := fset.AddFile("x.go", -1, len(src))
-	var sc scanner.Scanner
-	sc.Init(file, src, nil, 0)
-	for {
-		pos, tok, lit := sc.Scan()
-		if tok == token.EOF {
-			return out
-		}
-		if tok == token.STRING {
-			out = append(out, literal{lit, fset.Position(pos).Line})
-		}
-	}
+	scanStrings(src, func(lit []byte, line int) { out = append(out, literal{string(lit), line}) })
+	return out
 }
 
 // fastStrings is goStrings with the carriage returns of raw strings dropped,

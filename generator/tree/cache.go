@@ -32,10 +32,9 @@ const CacheFile = "cache"
 // Cache is the cache of one command: the entries the last successful
 // command left, and those of this command's plan.
 type Cache struct {
-	mu    sync.Mutex
-	old   map[string]cacheEntry // by path
-	next  map[string]cacheEntry
-	found map[string]cacheEntry // the entries of old that Lookup found, stamped anew
+	mu   sync.Mutex
+	old  map[string]cacheEntry // by path
+	next map[string]cacheEntry
 }
 
 // cacheEntry is one line of the cache. key is empty for a file read as an
@@ -44,12 +43,8 @@ type cacheEntry struct{ key, hash, stamp string }
 
 // LoadCache reads root's cache. A cache that cannot be read is empty.
 func LoadCache(root string) *Cache {
-	c := &Cache{old: map[string]cacheEntry{}, next: map[string]cacheEntry{}, found: map[string]cacheEntry{}}
-	data, err := os.ReadFile(filepath.Join(root, StateDir, CacheFile))
-	if err != nil {
-		return c
-	}
-	c.old = make(map[string]cacheEntry, bytes.Count(data, []byte("\n")))
+	data, _ := os.ReadFile(filepath.Join(root, StateDir, CacheFile)) // unreadable: empty
+	c := &Cache{old: make(map[string]cacheEntry, bytes.Count(data, []byte("\n"))), next: map[string]cacheEntry{}}
 	for line := range strings.SplitSeq(string(data), "\n") {
 		path, rest, ok1 := strings.Cut(line, "\t")
 		key, rest, ok2 := strings.Cut(rest, "\t")
@@ -76,8 +71,8 @@ func Key(inputs ...[]byte) string {
 }
 
 // Lookup reports whether the last command rendered the file rel under
-// root from key and the disk still holds what it wrote; the caller then
-// plans it as a File with OnDisk and Final set, and Keep records it again.
+// root from key and the disk still holds what it wrote, and then records
+// it again; the caller plans it as a File with OnDisk and Final set.
 // content is the file's, or nil when its stamp vouched for it unread.
 func (c *Cache) Lookup(root, rel, key string) (content []byte, ok bool) {
 	c.mu.Lock()
@@ -95,16 +90,9 @@ func (c *Cache) Lookup(root, rel, key string) (content []byte, ok bool) {
 	}
 	c.mu.Lock()
 	e.stamp = stamp
-	c.found[rel] = e
+	c.next[rel] = e
 	c.mu.Unlock()
 	return content, true
-}
-
-// Keep records again the entry of a file that Lookup found.
-func (c *Cache) Keep(rel string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.next[rel] = c.found[rel]
 }
 
 // Put records that this command plans the file rel, rendered from key,
@@ -198,6 +186,5 @@ func (c *Cache) Save(root string) error {
 	}
 	c.old = c.next
 	c.next = map[string]cacheEntry{}
-	c.found = map[string]cacheEntry{}
 	return nil
 }

@@ -58,7 +58,8 @@ type File struct {
 	// unchanged without reading it again. Such a file is Final.
 	OnDisk bool
 	// CacheKey, when set, is the key of the inputs the file was rendered
-	// from: Finish records it in the Cache with the formatted content.
+	// from: Finish records it in the Cache with the formatted content
+	// (Cache.Lookup has recorded a file taken from the disk).
 	CacheKey string
 }
 

@@ -137,10 +137,10 @@ const staticAction = "{{.Module}}"
 // isStatic reports whether the template src is static: text whose only
 // actions are {{.Module}}. A static template renders as src with the
 // module path in place of each action, without text/template (whose
-// parse costs more than the rendering), and is
-// written gofmt-clean for every module path (TestStaticTemplatesFormatted):
-// RenderTree marks its output Final and Format skips it. Formatting was
-// most of the time of `new project`, and most of its Go files are static.
+// parse costs more than the rendering), and is written gofmt-clean for
+// every module path (TestStaticTemplatesFormatted): RenderTree marks its
+// output Final and Format skips it. Formatting was most of the time of
+// `new project`, and most of its Go files are static.
 func isStatic(src []byte) bool {
 	for {
 		i := bytes.Index(src, []byte("{{"))
