@@ -160,7 +160,9 @@ func checkNamePaths(name string) error {
 // only as a whole element, or followed by "pb", "grpc" or a dot and an
 // extension, and the rest of each path comes from the templates, the same
 // for every name; the rules of x/mod that can then fail are those on one
-// element, so checking those three elements decides for all the paths
+// element. Of those, letters and digits fail only the rule against the
+// names Windows reserves (CON, COM1, ...), none of which ends in "pb" or
+// "grpc", so checking the name itself decides for all the paths
 // (TestPlainNamePaths and FuzzValidateName compare the two). It is false,
 // and the full check runs for its message, whenever it cannot tell.
 func plainNamePathsOK(name string) bool {
@@ -172,12 +174,7 @@ func plainNamePathsOK(name string) bool {
 			return false
 		}
 	}
-	for _, elem := range []string{name, name + "pb", name + "grpc"} {
-		if module.CheckFilePath(elem) != nil || module.CheckImportPath("example.com/"+elem) != nil {
-			return false
-		}
-	}
-	return true
+	return module.CheckFilePath(name) == nil && module.CheckImportPath("example.com/"+name) == nil
 }
 
 // namePaths lists the import paths (relative to the project's module path)

@@ -148,7 +148,26 @@ func fullNamePathsCheck(name string) error {
 // saves the time it is there for. The names x/mod rejects are Windows'
 // reserved ones, as the name or as its pb and grpc packages.
 func TestPlainNamePaths(t *testing.T) {
-	for _, name := range []string{"con", "prn", "aux", "nul", "com1", "lpt9", "com0", "lpt", "conpb", "a", "estoque", "m200", "grpc", "pb", "x9y8"} {
+	names := []string{"con", "prn", "aux", "nul", "com1", "lpt9", "com0", "lpt", "conpb", "a", "estoque", "m200", "grpc", "pb", "x9y8"}
+	// Every name of up to three characters, and the four-character names
+	// that start as a reserved one does: the reserved names are three or
+	// four characters long.
+	const first, rest = "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrstuvwxyz0123456789"
+	for _, a := range first {
+		names = append(names, string(a))
+		for _, b := range rest {
+			names = append(names, string(a)+string(b))
+			for _, c := range rest {
+				names = append(names, string(a)+string(b)+string(c))
+			}
+		}
+	}
+	for _, p := range []string{"con", "prn", "aux", "nul", "com", "lpt"} {
+		for _, d := range rest {
+			names = append(names, p+string(d))
+		}
+	}
+	for _, name := range names {
 		quick, full := plainNamePathsOK(name), fullNamePathsCheck(name) == nil
 		if quick && !full {
 			t.Errorf("%q: quick check says yes, full check says %v", name, fullNamePathsCheck(name))
