@@ -161,7 +161,7 @@ func (p *Project) serviceFiles(svc extract.Service, mod *tree.Module, port int) 
 			switch {
 			case err != nil:
 				// Missing: written (again).
-			case tree.Hash(old) == p.Manifest.Files[f.Path]:
+			case recorded(p.Manifest.Files, f.Path) == tree.Hash(old):
 				// As modgen wrote it: kept in step with wire_gen.go.
 			default:
 				// Edited: the user's. Say so if it no longer fits.
@@ -302,4 +302,10 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// recorded is the hash recorded for path, or "".
+func recorded(sums *tree.Sums, path string) string {
+	h, _ := sums.Get(path)
+	return h
 }

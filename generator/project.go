@@ -223,7 +223,7 @@ func NewProject(base string, opts NewProjectOptions) (*Project, *tree.Plan, erro
 		Name:     opts.Name,
 		Database: "sqlite",
 		Modules:  []tree.Module{},
-		Files:    map[string]string{},
+		Files:    &tree.Sums{},
 	}}
 	files, err := tree.RenderTree(templates.FS, "project", projectDataOf(p.Manifest), nil)
 	if err != nil {
@@ -397,7 +397,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	}
 	for _, f := range plan.Files {
 		if f.Owner == tree.Scaffolded {
-			m.Files[f.Path] = tree.Hash(f.Content)
+			m.Files.Set(f.Path, tree.Hash(f.Content))
 		}
 	}
 	m.Modgen = Version

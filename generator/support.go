@@ -61,7 +61,7 @@ func (p *Project) supportFiles(m *tree.Manifest, plan *tree.Plan) ([]tree.File, 
 			if path.Dir(f.Path) != dir || inPlan[f.Path] || tree.Exists(filepath.Join(p.Root, filepath.FromSlash(f.Path))) {
 				continue
 			}
-			if _, deleted := m.Files[f.Path]; deleted {
+			if _, deleted := m.Files.Get(f.Path); deleted {
 				plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s is missing (you deleted it after modgen wrote it) and the code this command writes uses package %s; restore it from version control", f.Path, dir))
 				continue
 			}

@@ -69,7 +69,7 @@ func (p *Plan) Add(files ...File) { p.Files = append(p.Files, files...) }
 // core.autocrlf) is neither edited nor rewritten. Every path is confined to
 // root (see confine) before anything is read; root must be absolute and free
 // of symbolic links.
-func (p *Plan) Compare(root string, hashes map[string]string, force bool) ([]Change, error) {
+func (p *Plan) Compare(root string, hashes *Sums, force bool) ([]Change, error) {
 	files := slices.Clone(p.Files)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	var changes []Change
@@ -91,7 +91,7 @@ func (p *Plan) Compare(root string, hashes map[string]string, force bool) ([]Cha
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			c.Action = Create
-			if _, ok := hashes[f.Path]; ok && f.Owner == Scaffolded {
+			if _, ok := hashes.Get(f.Path); ok && f.Owner == Scaffolded {
 				c.Action = Restore
 			}
 			changes = append(changes, c)
@@ -113,7 +113,7 @@ func (p *Plan) Compare(root string, hashes map[string]string, force bool) ([]Cha
 				edited = append(edited, f.Path)
 			}
 		case Scaffolded:
-			if h := hashes[f.Path]; h != Hash(old) && h != Hash(normalizeEOL(old)) && !force {
+			if h, _ := hashes.Get(f.Path); h != Hash(old) && h != Hash(normalizeEOL(old)) && !force {
 				edited = append(edited, f.Path)
 			}
 		}

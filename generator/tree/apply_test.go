@@ -25,7 +25,7 @@ func TestCompareAndWrite(t *testing.T) {
 	testtree.Write(t, root, map[string]string{"pristine.txt": "template v1\n"})
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(filepath.Join(root, "same.txt"), old, old)
-	hashes := map[string]string{"pristine.txt": Hash([]byte("template v1\n"))}
+	hashes := NewSums(map[string]string{"pristine.txt": Hash([]byte("template v1\n"))})
 
 	changes, err := plan.Compare(root, hashes, false)
 	if err != nil {
@@ -62,7 +62,7 @@ func TestCompareRefusesEditedFiles(t *testing.T) {
 	root := t.TempDir()
 	testtree.Write(t, root, map[string]string{"service.go": "package x // edited by the user\n"})
 	testtree.Write(t, root, map[string]string{"wire_gen.go": "package x // header removed by the user\n"})
-	hashes := map[string]string{"service.go": Hash([]byte("package x\n"))}
+	hashes := NewSums(map[string]string{"service.go": Hash([]byte("package x\n"))})
 	plan := &Plan{Files: []File{
 		{Path: "service.go", Content: []byte("package x // template\n"), Owner: Scaffolded},
 		{Path: "wire_gen.go", Content: []byte(GeneratedHeader + "\npackage x\n"), Owner: Generated},
@@ -118,13 +118,13 @@ func TestManifestRoundTrip(t *testing.T) {
 	root := t.TempDir()
 	m := &Manifest{Modgen: "v1", Module: "example.com/x", Name: "x", Database: "sqlite",
 		Modules: []Module{{Name: "b", Entity: "B", DependsOn: []string{"a"}}, {Name: "a", Entity: "A", Extracted: &Extraction{Port: 50051}}},
-		Files:   map[string]string{"x.go": Hash([]byte("x"))}}
+		Files:   NewSums(map[string]string{"x.go": Hash([]byte("x"))})}
 	testtree.Write(t, root, map[string]string{ManifestFile: string(m.Marshal()), SumFile: string(m.MarshalSums())})
 	got, err := LoadManifest(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Modules[0].Name != "a" || got.Modules[0].Extracted.Port != 50051 || got.Find("b").DependsOn[0] != "a" || got.Files["x.go"] != Hash([]byte("x")) {
+	if got.Modules[0].Name != "a" || got.Modules[0].Extracted.Port != 50051 || got.Find("b").DependsOn[0] != "a" || recordedHash(got.Files, "x.go") != Hash([]byte("x")) {
 		t.Errorf("round trip = %+v", got)
 	}
 	testtree.Write(t, root, map[string]string{ManifestFile: "module: x\nbogus: 1\n"})

@@ -20,7 +20,7 @@ func yamlDecode(t testing.TB, data []byte) (*Manifest, bool) {
 		return nil, false
 	}
 	m := doc.Manifest
-	m.Files = map[string]string{}
+	m.Files = &Sums{}
 	return &m, true
 }
 

@@ -89,7 +89,7 @@ func TestParseManifestListsEveryProblem(t *testing.T) {
 func TestParseManifestSchema1(t *testing.T) {
 	h := Hash([]byte("x"))
 	m, err := ParseManifest([]byte("module: example.com/loja\nfiles:\n  a.go: " + h + "\n"))
-	if err != nil || m.Schema != ManifestSchema || m.Files["a.go"] != h {
+	if err != nil || m.Schema != ManifestSchema || recordedHash(m.Files, "a.go") != h {
 		t.Fatalf("ParseManifest = %+v, %v; want schema %d and the files of schema 1", m, err, ManifestSchema)
 	}
 	if got := string(m.Marshal()); strings.Contains(got, "\nfiles:") || !strings.Contains(got, "schema: 3\n") {
@@ -125,7 +125,7 @@ func TestParseSums(t *testing.T) {
 // bigProject writes the manifest of a project recording n scaffolded files,
 // with 200 modules, and returns its root.
 func bigProject(t testing.TB, n int) string {
-	m := &Manifest{Module: "example.com/loja", Name: "loja", Files: make(map[string]string, n)}
+	m := &Manifest{Module: "example.com/loja", Name: "loja", Files: &Sums{}}
 	for i := range 200 {
 		m.Modules = append(m.Modules, Module{Name: fmt.Sprintf("m%d", i), Entity: "Item"})
 		if i > 0 {
@@ -133,7 +133,7 @@ func bigProject(t testing.TB, n int) string {
 		}
 	}
 	for i := range n {
-		m.Files[fmt.Sprintf("internal/m%d/file%d.go", i%200, i)] = Hash([]byte{byte(i)})
+		m.Files.Set(fmt.Sprintf("internal/m%d/file%d.go", i%200, i), Hash([]byte{byte(i)}))
 	}
 	root := t.TempDir()
 	testtree.Write(t, root, map[string]string{ManifestFile: string(m.Marshal()), SumFile: string(m.MarshalSums())})
@@ -142,8 +142,8 @@ func bigProject(t testing.TB, n int) string {
 
 func TestLoadManifestLarge(t *testing.T) {
 	m, err := LoadManifest(bigProject(t, 20000))
-	if err != nil || len(m.Files) != 20000 || len(m.Modules) != 200 {
-		t.Fatalf("LoadManifest = %d files, %v", len(m.Files), err)
+	if err != nil || m.Files.Len() != 20000 || len(m.Modules) != 200 {
+		t.Fatalf("LoadManifest = %d files, %v", m.Files.Len(), err)
 	}
 }
 
