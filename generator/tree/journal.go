@@ -278,6 +278,11 @@ func (w Writer) cleanStaging() {
 // or "" when there was nothing to recover.
 func (w Writer) Recover() (string, error) {
 	state := filepath.Join(w.Root, StateDir)
+	// A command killed while it saved the render cache, after its write:
+	// the half-written copy is of no use.
+	if tmp := filepath.Join(state, CacheFile+".tmp"); Exists(tmp) {
+		w.FS.Remove(tmp)
+	}
 	data, err := os.ReadFile(filepath.Join(state, JournalFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		// Staged files without a journal: a command stopped before it changed

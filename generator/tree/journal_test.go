@@ -21,11 +21,15 @@ func stateLeft(root string) []string {
 	return left
 }
 
+// TestRecoverWithoutJournalRemovesStaging: what a command killed before
+// its write or after it (staging, a journal being written, a cache being
+// saved) leaves is removed.
 func TestRecoverWithoutJournalRemovesStaging(t *testing.T) {
 	root := testtree.Root(t)
 	testtree.Write(t, root, map[string]string{
 		".modgen/staging/0000":     "half",
 		".modgen/journal.json.tmp": "{",
+		".modgen/cache.tmp":        "cmd/api/wire_gen.go\t", // killed while saving the cache
 		"keep.txt":                 "mine\n",
 	})
 	msg, err := (Writer{FS: OS, Root: root}).Recover()
