@@ -241,41 +241,29 @@ type projectData struct {
 	Modules  []tree.Module // in dependency order: a module after those it depends on
 	// Subscriptions are every module's, sorted.
 	Subscriptions []tree.Subscription
+
+	// Computed once: templates ask for each module.
+	services   []tree.Module
+	index      map[string]int  // of Modules, by name
+	dependedOn map[string]bool // by name
 }
 
 // AnyExtracted reports whether a module has been extracted: the wiring
 // then serves their gRPC face on GRPC_ADDR.
-func (d projectData) AnyExtracted() bool { return len(d.Services()) > 0 }
+func (d projectData) AnyExtracted() bool { return len(d.services) > 0 }
 
 // Services are the extracted modules, in dependency order: each runs as a
 // process of its own in compose.yaml and deploy/k8s.
-func (d projectData) Services() []tree.Module {
-	var out []tree.Module
-	for _, m := range d.Modules {
-		if m.Extracted != nil {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+func (d projectData) Services() []tree.Module { return d.services }
 
 // DependedOn reports whether some module depends on module name: the
 // wiring then keeps it for them.
-func (d projectData) DependedOn(name string) bool {
-	for _, m := range d.Modules {
-		if slices.Contains(m.DependsOn, name) {
-			return true
-		}
-	}
-	return false
-}
+func (d projectData) DependedOn(name string) bool { return d.dependedOn[name] }
 
 // Find returns module name.
 func (d projectData) Find(name string) *tree.Module {
-	for i := range d.Modules {
-		if d.Modules[i].Name == name {
-			return &d.Modules[i]
-		}
+	if i, ok := d.index[name]; ok {
+		return &d.Modules[i]
 	}
 	return nil
 }
@@ -291,7 +279,18 @@ func (d projectData) IsExtracted(name string) bool {
 }
 
 func projectDataOf(m *tree.Manifest) projectData {
-	return projectData{Name: m.Name, Module: m.Module, Database: m.Database, Modules: ordered(m), Subscriptions: m.Subscriptions()}
+	d := projectData{Name: m.Name, Module: m.Module, Database: m.Database, Modules: ordered(m), Subscriptions: m.Subscriptions(),
+		index: make(map[string]int, len(m.Modules)), dependedOn: map[string]bool{}}
+	for i, mod := range d.Modules {
+		d.index[mod.Name] = i
+		for _, dep := range mod.DependsOn {
+			d.dependedOn[dep] = true
+		}
+		if mod.Extracted != nil {
+			d.services = append(d.services, mod)
+		}
+	}
+	return d
 }
 
 // ordered returns the modules so that each comes after its dependencies,
@@ -299,8 +298,12 @@ func projectDataOf(m *tree.Manifest) projectData {
 func ordered(m *tree.Manifest) []tree.Module {
 	mods := slices.Clone(m.Modules)
 	slices.SortFunc(mods, func(a, b tree.Module) int { return strings.Compare(a.Name, b.Name) })
-	done := map[string]bool{}
-	var out []tree.Module
+	byName := make(map[string]*tree.Module, len(mods))
+	for i := range mods {
+		byName[mods[i].Name] = &mods[i]
+	}
+	done := make(map[string]bool, len(mods))
+	out := make([]tree.Module, 0, len(mods))
 	var visit func(tree.Module)
 	visit = func(mod tree.Module) {
 		if done[mod.Name] {
@@ -308,7 +311,7 @@ func ordered(m *tree.Manifest) []tree.Module {
 		}
 		done[mod.Name] = true
 		for _, d := range mod.DependsOn {
-			if dm := m.Find(d); dm != nil {
+			if dm := byName[d]; dm != nil {
 				visit(*dm)
 			}
 		}

@@ -72,7 +72,7 @@ func (p *Plan) Add(files ...File) { p.Files = append(p.Files, files...) }
 func (p *Plan) Compare(root string, hashes *Sums, force bool) ([]Change, error) {
 	files := slices.Clone(p.Files)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	var changes []Change
+	changes := make([]Change, 0, len(files))
 	var edited []string
 	for i, f := range files {
 		if i > 0 && files[i-1].Path == f.Path {

@@ -43,9 +43,10 @@ type cacheEntry struct{ key, hash, stamp string }
 
 // LoadCache reads root's cache. A cache that cannot be read is empty.
 func LoadCache(root string) *Cache {
-	data, _ := os.ReadFile(filepath.Join(root, StateDir, CacheFile)) // unreadable: empty
-	c := &Cache{old: make(map[string]cacheEntry, bytes.Count(data, []byte("\n"))), next: map[string]cacheEntry{}}
-	for line := range strings.SplitSeq(string(data), "\n") {
+	data, _ := readFileString(filepath.Join(root, StateDir, CacheFile)) // unreadable: empty
+	n := strings.Count(data, "\n")
+	c := &Cache{old: make(map[string]cacheEntry, n), next: make(map[string]cacheEntry, n)}
+	for line := range strings.SplitSeq(data, "\n") {
 		path, rest, ok1 := strings.Cut(line, "\t")
 		key, rest, ok2 := strings.Cut(rest, "\t")
 		hash, stamp, _ := strings.Cut(rest, "\t") // no stamp: written before stamps

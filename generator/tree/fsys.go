@@ -1,9 +1,11 @@
 package tree
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 )
 
 // FS is the small set of filesystem operations through which modgen changes
@@ -86,4 +88,23 @@ func syncOne(name string) error {
 		return nil // folders cannot be synced there; NTFS journals their entries
 	}
 	return f.Sync()
+}
+
+// readFileString reads the file name whole into a string, without the
+// copy of string(data): modgen.sum and the render cache are read whole on
+// every command and kept as slices of what was read.
+func readFileString(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if info, err := f.Stat(); err == nil {
+		b.Grow(int(info.Size()))
+	}
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }

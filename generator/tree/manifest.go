@@ -167,7 +167,7 @@ func LoadManifest(dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	sums, err := os.ReadFile(filepath.Join(dir, SumFile))
+	sums, err := readFileString(filepath.Join(dir, SumFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func LoadManifest(dir string) (*Manifest, error) {
 	parsed := make(chan struct{})
 	go func() {
 		defer close(parsed)
-		recorded, sumProblems = ReadSums(sums)
+		recorded, sumProblems = readSums(sums)
 	}()
 	m, err := ParseManifest(data)
 	<-parsed
@@ -194,7 +194,7 @@ func LoadManifest(dir string) (*Manifest, error) {
 		// Schema 1 recorded files in modgen.yaml: a path in both files is
 		// listed twice.
 		files := maps.Collect(m.Files.All())
-		sumProblems = ParseSums(sums, files)
+		sumProblems = ParseSums([]byte(sums), files)
 		m.Files = NewSums(files)
 	} else {
 		m.Files = recorded

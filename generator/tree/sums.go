@@ -1,7 +1,6 @@
 package tree
 
 import (
-	"bytes"
 	"iter"
 	"maps"
 	"slices"
@@ -32,19 +31,21 @@ func NewSums(files map[string]string) *Sums {
 }
 
 // ReadSums parses and checks modgen.sum: one "path hash" line per file.
-func ReadSums(data []byte) (*Sums, []ManifestProblem) {
+func ReadSums(data []byte) (*Sums, []ManifestProblem) { return readSums(string(data)) }
+
+func readSums(data string) (*Sums, []ManifestProblem) {
 	if s, ok := sortedSums(data); ok {
 		return s, nil
 	}
 	files := map[string]string{}
-	problems := ParseSums(data, files)
+	problems := ParseSums([]byte(data), files)
 	return &Sums{set: files}, problems
 }
 
 // sortedSums reads data if it is in the form modgen writes, checking each
 // line as ParseSums does, and reports whether it was.
-func sortedSums(data []byte) (*Sums, bool) {
-	s := &Sums{sorted: string(data), starts: make([]int, 0, bytes.Count(data, []byte("\n")))}
+func sortedSums(data string) (*Sums, bool) {
+	s := &Sums{sorted: data, starts: make([]int, 0, strings.Count(data, "\n"))}
 	prev := ""
 	for off := 0; off < len(s.sorted); {
 		end := strings.IndexByte(s.sorted[off:], '\n')
