@@ -246,7 +246,33 @@ type projectData struct {
 	services   []tree.Module
 	index      map[string]int  // of Modules, by name
 	dependedOn map[string]bool // by name
+	wires      []wire
 }
+
+// wire is what the wiring in cmd/api (templates/wiring) says of one module,
+// worked out once: the wiring lists every module, and a template finds a
+// field faster than it calls a function.
+type wire struct {
+	Name     string // estoque
+	Exported string // Estoque: wireEstoque, testWiredEstoque
+	Upper    string // ESTOQUE: ESTOQUE_REMOTE_ADDR
+	// Args are the modules it depends on, as the arguments of its wire
+	// function after the wiring (", estoqueModule, notificacoesModule").
+	Args       string
+	Extracted  bool
+	DependedOn bool // some module depends on it: the wiring keeps it
+}
+
+// OnCreated reports whether s is of the event its publisher announces
+// when an item is created (<Entity>Created), which the wiring test can
+// cause with a POST.
+func (d projectData) OnCreated(s tree.Subscription) bool {
+	p := d.Find(s.Publisher)
+	return p != nil && s.Event == p.Entity+"Created"
+}
+
+// Wires are the modules as the wiring sees them, in dependency order.
+func (d projectData) Wires() []wire { return d.wires }
 
 // AnyExtracted reports whether a module has been extracted: the wiring
 // then serves their gRPC face on GRPC_ADDR.
@@ -289,6 +315,15 @@ func projectDataOf(m *tree.Manifest) projectData {
 		if mod.Extracted != nil {
 			d.services = append(d.services, mod)
 		}
+	}
+	d.wires = make([]wire, len(d.Modules))
+	for i, mod := range d.Modules {
+		var args strings.Builder
+		for _, dep := range mod.DependsOn {
+			args.WriteString(", " + dep + "Module")
+		}
+		d.wires[i] = wire{Name: mod.Name, Exported: tree.Exported(mod.Name), Upper: strings.ToUpper(mod.Name),
+			Args: args.String(), Extracted: mod.Extracted != nil, DependedOn: d.dependedOn[mod.Name]}
 	}
 	return d
 }
