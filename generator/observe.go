@@ -38,7 +38,7 @@ func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Ca
 		mod := m.Modules[i]
 		apiPath := "internal/" + mod.Name + "/api.go"
 		keyOf := func(apiHash string) string {
-			return tree.Key([]byte(buildIdentity()), []byte("observe_gen.go"), []byte(m.Module), []byte(mod.Name), []byte(apiHash))
+			return tree.Key(buildIdentity(), "observe_gen.go", m.Module, mod.Name, apiHash)
 		}
 		unreadable := func(err error) error {
 			return fmt.Errorf("%s: %w; the module's API is needed to write internal/%s/observe_gen.go", apiPath, err, mod.Name)

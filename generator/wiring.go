@@ -77,10 +77,10 @@ func (p *Project) moduleWiringFiles(data projectData, cache *tree.Cache) ([]tree
 				w.Deps = append(w.Deps, *dm)
 			}
 		}
-		inputs := w.inputs()
+		inputs := string(w.inputs())
 		for j, t := range tmpls {
 			rel := "cmd/api/wire_" + mod.Name + t.suffix
-			key := tree.Key([]byte(t.identity()), inputs)
+			key := tree.Key(t.identity(), inputs)
 			if content, ok := cache.Lookup(p.Root, rel, key); ok {
 				files[i*n+j] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: t.name, Final: true, OnDisk: true, CacheKey: key}
 				continue
@@ -146,7 +146,7 @@ var wireModuleTemplates = sync.OnceValue(func() []wireModuleTemplate {
 		}
 		out = append(out, wireModuleTemplate{
 			name: p, src: string(src), suffix: strings.TrimSuffix(strings.TrimPrefix(name, "wire_module"), ".tmpl"),
-			identity: sync.OnceValue(func() string { return tree.Key([]byte(buildIdentity()), src) }),
+			identity: sync.OnceValue(func() string { return tree.Key(buildIdentity(), string(src)) }),
 		})
 	}
 	return out

@@ -3,6 +3,7 @@ package tree
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"maps"
 	"os"
@@ -57,18 +58,21 @@ func LoadCache(root string) *Cache {
 	return c
 }
 
-// Key is the cache key of a file rendered from the given inputs.
-func Key(inputs ...[]byte) string {
-	h := sha256.New()
+// Key is the cache key of a file rendered from the given inputs: the
+// SHA-256 of each input's length (8 bytes, little-endian) and bytes, in
+// hexadecimal. Every cached file asks for one on every command, so it is
+// computed on the stack.
+func Key(inputs ...string) string {
+	var buf [512]byte
+	b := buf[:0]
 	for _, in := range inputs {
-		var n [8]byte
-		for i, l := 0, len(in); i < 8; i, l = i+1, l>>8 {
-			n[i] = byte(l)
-		}
-		h.Write(n[:])
-		h.Write(in)
+		b = binary.LittleEndian.AppendUint64(b, uint64(len(in)))
+		b = append(b, in...)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(b)
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // Lookup reports whether the last command rendered the file rel under
@@ -132,10 +136,12 @@ func (c *Cache) hashOf(root, rel string, e cacheEntry) (hash string, content []b
 	name := filepath.Join(root, filepath.FromSlash(rel))
 	// The stamp is taken before the read: a change after it changes the
 	// stamp, so the next command reads the file again.
-	stamp = stampOf(name, cacheNow())
-	if stamp != "" && stamp == e.stamp {
-		return e.hash, nil, stamp, nil
+	var buf [96]byte
+	b := appendStamp(buf[:0], name, cacheNow())
+	if len(b) > 0 && string(b) == e.stamp {
+		return e.hash, nil, e.stamp, nil
 	}
+	stamp = string(b)
 	content, err = os.ReadFile(name)
 	if err != nil {
 		return "", nil, "", err

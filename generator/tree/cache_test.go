@@ -1,9 +1,13 @@
 package tree
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -141,5 +145,30 @@ func TestCacheDeletedFile(t *testing.T) {
 	os.Remove(filepath.Join(root, "a.go"))
 	if _, ok := c.Lookup(root, "a.go", "k"); ok {
 		t.Fatal("Lookup hit a deleted file")
+	}
+}
+
+// TestKey: the key is the SHA-256 of each input's length and bytes, as
+// written by a streaming hash, for inputs short and longer than Key's
+// stack buffer.
+func TestKey(t *testing.T) {
+	want := func(inputs ...string) string {
+		h := sha256.New()
+		for _, in := range inputs {
+			var n [8]byte
+			binary.LittleEndian.PutUint64(n[:], uint64(len(in)))
+			h.Write(n[:])
+			h.Write([]byte(in))
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	long := strings.Repeat("modgen ", 200)
+	for _, inputs := range [][]string{nil, {""}, {"", ""}, {"a"}, {"ab", "c"}, {"a", "bc"}, {long}, {"id", long, "x"}} {
+		if got := Key(inputs...); got != want(inputs...) {
+			t.Errorf("Key(%q) = %s; want %s", inputs, got, want(inputs...))
+		}
+	}
+	if Key("ab", "c") == Key("a", "bc") {
+		t.Error("inputs split differently give the same key")
 	}
 }

@@ -21,18 +21,22 @@ const racyWindow = 2 * time.Second
 // mode and cannot be set back by a program, so a file with the stamp it
 // had holds what it held.
 func stampOf(name string, now time.Time) string {
+	return string(appendStamp(nil, name, now))
+}
+
+// appendStamp appends the stamp of the file name (see stampOf) to dst, or
+// nothing when it cannot be stamped; a caller comparing stamps needs no
+// allocation.
+func appendStamp(dst []byte, name string, now time.Time) []byte {
 	f, ok := stampFields(name)
 	if !ok || now.Sub(time.Unix(0, f.ctime)) < racyWindow {
-		return ""
+		return dst
 	}
-	var b []byte
-	for i, n := range []int64{int64(f.dev), int64(f.ino), f.size, f.mtime, f.ctime} {
-		if i > 0 {
-			b = append(b, '.')
-		}
-		b = strconv.AppendInt(b, n, 10)
-	}
-	return string(b)
+	dst = strconv.AppendUint(dst, f.dev, 10)
+	dst = strconv.AppendUint(append(dst, '.'), f.ino, 10)
+	dst = strconv.AppendInt(append(dst, '.'), f.size, 10)
+	dst = strconv.AppendInt(append(dst, '.'), f.mtime, 10)
+	return strconv.AppendInt(append(dst, '.'), f.ctime, 10)
 }
 
 type fileStamp struct {
