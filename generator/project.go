@@ -385,7 +385,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	plan.Add(moduleWiring...)
-	plan.Warnings = append(plan.Warnings, p.staleWiring(plan.Files)...)
+	plan.Warnings = append(plan.Warnings, p.staleWiring(data)...)
 	// compose.yaml and deploy/: the processes follow the extracted modules.
 	deploy, err := tree.RenderTree(templates.FS, "deploy", data, nil)
 	if err != nil {
