@@ -36,6 +36,13 @@ type Cache struct {
 	mu   sync.Mutex
 	old  map[string]cacheEntry // by path
 	next map[string]cacheEntry
+
+	// The project root, open: files are stamped relative to it, which
+	// spares the kernel a walk of the root's own path for each of the
+	// hundreds of files a command stamps. Closed when the cache is
+	// garbage (os.File's finalizer), after the command in modgen.
+	rootName string
+	root     *os.File
 }
 
 // cacheEntry is one line of the cache. key is empty for a file read as an
@@ -137,7 +144,12 @@ func (c *Cache) hashOf(root, rel string, e cacheEntry) (hash string, content []b
 	// The stamp is taken before the read: a change after it changes the
 	// stamp, so the next command reads the file again.
 	var buf [96]byte
-	b := appendStamp(buf[:0], name, cacheNow())
+	var b []byte
+	if dir := c.openRoot(root); dir != nil {
+		b = appendStampAt(buf[:0], dir, rel, cacheNow())
+	} else {
+		b = appendStamp(buf[:0], name, cacheNow())
+	}
 	if len(b) > 0 && string(b) == e.stamp {
 		return e.hash, nil, e.stamp, nil
 	}
@@ -147,6 +159,21 @@ func (c *Cache) hashOf(root, rel string, e cacheEntry) (hash string, content []b
 		return "", nil, "", err
 	}
 	return Hash(content), content, stamp, nil
+}
+
+// openRoot returns root, open (see Cache.root), or nil if it cannot be
+// opened.
+func (c *Cache) openRoot(root string) *os.File {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.root == nil || c.rootName != root {
+		f, err := os.Open(root)
+		if err != nil {
+			return nil
+		}
+		c.root, c.rootName = f, root
+	}
+	return c.root
 }
 
 // cacheNow is the clock stamps are judged by; tests move it on.

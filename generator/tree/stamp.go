@@ -1,6 +1,9 @@
 package tree
 
 import (
+	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 )
@@ -29,6 +32,18 @@ func stampOf(name string, now time.Time) string {
 // allocation.
 func appendStamp(dst []byte, name string, now time.Time) []byte {
 	f, ok := stampFields(name)
+	return appendFields(dst, f, ok, now)
+}
+
+// appendStampAt is appendStamp for the file rel (slash-separated) below
+// the open folder dir.
+func appendStampAt(dst []byte, dir *os.File, rel string, now time.Time) []byte {
+	f, ok := stampFieldsAt(int(dir.Fd()), filepath.FromSlash(rel))
+	runtime.KeepAlive(dir)
+	return appendFields(dst, f, ok, now)
+}
+
+func appendFields(dst []byte, f fileStamp, ok bool, now time.Time) []byte {
 	if !ok || now.Sub(time.Unix(0, f.ctime)) < racyWindow {
 		return dst
 	}
