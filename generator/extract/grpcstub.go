@@ -7,7 +7,6 @@ import (
 
 	"github.com/dave/jennifer/jen"
 	"github.com/modgen-dev/modgen/generator/tree"
-	"golang.org/x/tools/imports"
 	"google.golang.org/protobuf/compiler/protogen"
 )
 
@@ -74,7 +73,7 @@ func render(f *jen.File, path string) ([]byte, error) {
 	if err := f.Render(&b); err != nil {
 		return nil, fmt.Errorf("rendering %s (a modgen bug; please report it): %v", path, err)
 	}
-	out, err := imports.Process(path, b.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+	out, err := tree.FormatSource(path, b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("formatting %s (a modgen bug; please report it): %v", path, err)
 	}
