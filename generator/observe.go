@@ -29,9 +29,11 @@ import (
 // A module's decorator is taken from the disk (see tree.Cache) when its
 // api.go is the one it was written from.
 func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Cache) ([]tree.File, error) {
-	planned := map[string][]byte{}
+	planned := map[string][]byte{} // the APIs this command writes
 	for _, f := range plan.Files {
-		planned[f.Path] = f.Content
+		if strings.HasSuffix(f.Path, "/api.go") {
+			planned[f.Path] = f.Content
+		}
 	}
 	out := make([]tree.File, len(m.Modules))
 	err := tree.ForEach(len(m.Modules), func(i int) error {

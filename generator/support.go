@@ -21,9 +21,11 @@ import (
 // it was removed on purpose; the plan gets a warning naming it instead.
 func (p *Project) supportFiles(m *tree.Manifest, plan *tree.Plan) ([]tree.File, error) {
 	planned := plan.Files
-	inPlan := map[string]bool{}
+	inPlan := map[string]bool{} // of pkg/, the only files asked about
 	for _, f := range planned {
-		inPlan[f.Path] = true
+		if strings.HasPrefix(f.Path, "pkg/") {
+			inPlan[f.Path] = true
+		}
 	}
 	prefix := m.Module + "/"
 	needed := map[string]bool{}

@@ -140,7 +140,7 @@ func (c *Cache) Read(root, rel string) (hash string, content []byte, err error) 
 // e's hash without reading when e's stamp is the file's, or else the hash
 // of the content, read, and returned.
 func (c *Cache) hashOf(root, rel string, e cacheEntry) (hash string, content []byte, stamp string, err error) {
-	name := filepath.Join(root, filepath.FromSlash(rel))
+	name := func() string { return filepath.Join(root, filepath.FromSlash(rel)) }
 	// The stamp is taken before the read: a change after it changes the
 	// stamp, so the next command reads the file again.
 	var buf [96]byte
@@ -148,13 +148,13 @@ func (c *Cache) hashOf(root, rel string, e cacheEntry) (hash string, content []b
 	if dir := c.openRoot(root); dir != nil {
 		b = appendStampAt(buf[:0], dir, rel, cacheNow())
 	} else {
-		b = appendStamp(buf[:0], name, cacheNow())
+		b = appendStamp(buf[:0], name(), cacheNow())
 	}
 	if len(b) > 0 && string(b) == e.stamp {
 		return e.hash, nil, e.stamp, nil
 	}
 	stamp = string(b)
-	content, err = os.ReadFile(name)
+	content, err = os.ReadFile(name())
 	if err != nil {
 		return "", nil, "", err
 	}
