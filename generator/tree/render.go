@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -27,15 +28,24 @@ var funcs = template.FuncMap{
 // renderTree renders every *.tmpl file below dir in fsys. The output path of
 // each is rename(path relative to dir, without .tmpl); the owner is
 // Generated when the output starts with the generated header, Scaffolded
-// otherwise.
+// otherwise. The templates are parsed and run in parallel (parsing is most
+// of the work); the files come in the order of the tree.
 func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([]File, error) {
-	var files []File
-	var module []byte // data's module path, for the static templates
-	moduleKnown := false
+	var paths []string
 	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
 			return err
 		}
+		paths = append(paths, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	module := sync.OnceValues(func() (string, error) { return moduleOf(data) }) // for the static templates
+	files := make([]File, len(paths))
+	err = ForEach(len(paths), func(i int) error {
+		p := paths[i]
 		src, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
@@ -43,14 +53,11 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		static := isStatic(src)
 		var out []byte
 		if static {
-			if !moduleKnown {
-				m, err := moduleOf(data)
-				if err != nil {
-					return fmt.Errorf("template %s: %w", p, err)
-				}
-				module, moduleKnown = []byte(m), true
+			m, err := module()
+			if err != nil {
+				return fmt.Errorf("template %s: %w", p, err)
 			}
-			out = bytes.ReplaceAll(src, []byte(staticAction), module)
+			out = bytes.ReplaceAll(src, []byte(staticAction), []byte(m))
 		} else if out, err = execute(p, string(src), data); err != nil {
 			return err
 		}
@@ -64,10 +71,13 @@ func RenderTree(fsys fs.FS, dir string, data any, rename func(string) string) ([
 		if rename != nil {
 			rel = rename(rel)
 		}
-		files = append(files, File{Path: rel, Content: out, Owner: ownerOf(rel, out), Template: p, Final: static && strings.HasSuffix(rel, ".go")})
+		files[i] = File{Path: rel, Content: out, Owner: ownerOf(rel, out), Template: p, Final: static && strings.HasSuffix(rel, ".go")}
 		return nil
 	})
-	return files, err
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(files, func(f File) bool { return f.Path == "" }), nil
 }
 
 // Render renders the template name, whose source is src, as the file rel.
@@ -118,15 +128,19 @@ type parsedTemplate struct {
 
 func parse(name, src string) (*template.Template, error) {
 	parsed.Lock()
-	defer parsed.Unlock()
-	if p, ok := parsed.m[name]; ok && p.src == src {
+	p, ok := parsed.m[name]
+	parsed.Unlock()
+	if ok && p.src == src {
 		return p.t, nil
 	}
+	// Parsed unlocked: RenderTree parses several at once.
 	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
+	parsed.Lock()
 	parsed.m[name] = &parsedTemplate{src, t}
+	parsed.Unlock()
 	return t, nil
 }
 
