@@ -25,7 +25,7 @@ import (
 //
 // It also records the hash of the files those inputs are read from (a
 // module's api.go), and for both kinds a stamp of the file as the disk
-// last showed it (see stampOf): a file whose stamp is unchanged is taken
+// last showed it (see appendStamp): a file whose stamp is unchanged is taken
 // to hold the recorded hash without being read, as git's index does, so
 // that a command in a big project reads only the files it changes.
 const CacheFile = "cache"
@@ -46,7 +46,7 @@ type Cache struct {
 }
 
 // cacheEntry is one line of the cache. key is empty for a file read as an
-// input; stamp is empty when the file was not stamped (see stampOf).
+// input; stamp is empty when the file was not stamped (see appendStamp).
 type cacheEntry struct{ key, hash, stamp string }
 
 // LoadCache reads root's cache. A cache that cannot be read is empty.

@@ -17,19 +17,13 @@ import (
 // git and the go command's file hash cache do).
 const racyWindow = 2 * time.Second
 
-// stampOf returns a stamp of the file name as of now: its device and inode
-// numbers, size, and modification and change times, or "" when the file
-// cannot be stamped (see racyWindow and the stampFields of each system).
-// The change time is set by the kernel on every write, rename or change of
-// mode and cannot be set back by a program, so a file with the stamp it
-// had holds what it held.
-func stampOf(name string, now time.Time) string {
-	return string(appendStamp(nil, name, now))
-}
-
-// appendStamp appends the stamp of the file name (see stampOf) to dst, or
-// nothing when it cannot be stamped; a caller comparing stamps needs no
-// allocation.
+// appendStamp appends to dst a stamp of the file name as of now: its
+// device and inode numbers, size, and modification and change times; or
+// nothing when the file cannot be stamped (see racyWindow and the
+// stampFields of each system). The change time is set by the kernel on
+// every write, rename or change of mode and cannot be set back by a
+// program, so a file with the stamp it had holds what it held. A caller
+// comparing stamps in a buffer of its own needs no allocation.
 func appendStamp(dst []byte, name string, now time.Time) []byte {
 	f, ok := stampFields(name)
 	return appendFields(dst, f, ok, now)
