@@ -25,8 +25,9 @@ import (
 // Format formats every Go file of the tree. It runs once the whole tree is
 // rendered. Templates list every import they may need; Format drops the ones
 // a rendering left unused, then sorts and groups imports and gofmts the file
-// (goimports' formatting without its module-cache scan, which is slow and
-// cannot see packages that exist only in the plan). A file that does not
+// (goimports' formatting, done here: see groupImports; goimports' search
+// for missing imports is slow and cannot see packages that exist only in
+// the plan). A file that does not
 // parse fails with its template name and the offending lines numbered, so a
 // template bug points at its line.
 //
