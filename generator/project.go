@@ -243,10 +243,9 @@ type projectData struct {
 	Subscriptions []tree.Subscription
 
 	// Computed once: templates ask for each module.
-	services   []tree.Module
-	index      map[string]int  // of Modules, by name
-	dependedOn map[string]bool // by name
-	wires      []wire
+	services []tree.Module
+	index    map[string]int // of Modules, by name
+	wires    []wire
 }
 
 // wire is what the wiring in cmd/api (templates/wiring) says of one module,
@@ -282,10 +281,6 @@ func (d projectData) AnyExtracted() bool { return len(d.services) > 0 }
 // process of its own in compose.yaml and deploy/k8s.
 func (d projectData) Services() []tree.Module { return d.services }
 
-// DependedOn reports whether some module depends on module name: the
-// wiring then keeps it for them.
-func (d projectData) DependedOn(name string) bool { return d.dependedOn[name] }
-
 // Find returns module name.
 func (d projectData) Find(name string) *tree.Module {
 	if i, ok := d.index[name]; ok {
@@ -298,19 +293,14 @@ func (d projectData) Find(name string) *tree.Module {
 // compose.yaml then runs.
 func (d projectData) Postgres() bool { return d.Database == "postgres" }
 
-// IsExtracted reports whether module name has been extracted.
-func (d projectData) IsExtracted(name string) bool {
-	m := d.Find(name)
-	return m != nil && m.Extracted != nil
-}
-
 func projectDataOf(m *tree.Manifest) projectData {
 	d := projectData{Name: m.Name, Module: m.Module, Database: m.Database, Modules: ordered(m), Subscriptions: m.Subscriptions(),
-		index: make(map[string]int, len(m.Modules)), dependedOn: map[string]bool{}}
+		index: make(map[string]int, len(m.Modules))}
+	dependedOn := map[string]bool{}
 	for i, mod := range d.Modules {
 		d.index[mod.Name] = i
 		for _, dep := range mod.DependsOn {
-			d.dependedOn[dep] = true
+			dependedOn[dep] = true
 		}
 		if mod.Extracted != nil {
 			d.services = append(d.services, mod)
@@ -323,7 +313,7 @@ func projectDataOf(m *tree.Manifest) projectData {
 			args.WriteString(", " + dep + "Module")
 		}
 		d.wires[i] = wire{Name: mod.Name, Exported: tree.Exported(mod.Name), Upper: strings.ToUpper(mod.Name),
-			Args: args.String(), Extracted: mod.Extracted != nil, DependedOn: d.dependedOn[mod.Name]}
+			Args: args.String(), Extracted: mod.Extracted != nil, DependedOn: dependedOn[mod.Name]}
 	}
 	return d
 }

@@ -27,7 +27,7 @@ type moduleWiring struct {
 
 // inputs is a canonical form of w: equal for equal wirings, whether a list
 // is empty or absent.
-func (w moduleWiring) inputs() []byte {
+func (w moduleWiring) inputs() string {
 	b := []byte(w.Module)
 	for _, m := range append([]tree.Module{w.M}, w.Deps...) {
 		b = append(b, 0)
@@ -43,7 +43,7 @@ func (w moduleWiring) inputs() []byte {
 			b = strconv.AppendInt(append(b, " extracted "...), int64(m.Extracted.Port), 10)
 		}
 	}
-	return b
+	return string(b)
 }
 
 // Find returns dependency name.
@@ -78,7 +78,7 @@ func (p *Project) moduleWiringFiles(data projectData, cache *tree.Cache) ([]tree
 				w.Deps = append(w.Deps, *dm)
 			}
 		}
-		inputs := string(w.inputs())
+		inputs := w.inputs()
 		for j, t := range tmpls {
 			rel := "cmd/api/wire_" + mod.Name + t.suffix
 			key := tree.Key(t.identity(), inputs)

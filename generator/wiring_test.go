@@ -13,7 +13,7 @@ func TestWiringInputs(t *testing.T) {
 		Deps: []tree.Module{{Name: "estoque", Entity: "Estoque"}}}
 	same := base
 	same.M.Fields, same.M.Subscribes = []string{}, []string{} // empty, not absent
-	if string(base.inputs()) != string(same.inputs()) {
+	if base.inputs() != same.inputs() {
 		t.Error("an empty list and an absent one give different inputs")
 	}
 	variants := map[string]func(w *moduleWiring){
@@ -32,12 +32,12 @@ func TestWiringInputs(t *testing.T) {
 			w.Deps = []tree.Module{{Name: "estoque", Entity: "Estoque", Extracted: &tree.Extraction{Port: 50051}}}
 		},
 	}
-	seen := map[string]string{string(base.inputs()): "base"}
+	seen := map[string]string{base.inputs(): "base"}
 	for name, change := range variants {
 		w := base
 		w.M.DependsOn = append([]string(nil), base.M.DependsOn...)
 		change(&w)
-		in := string(w.inputs())
+		in := w.inputs()
 		if other, ok := seen[in]; ok {
 			t.Errorf("%s gives the same inputs as %s", name, other)
 		}
@@ -47,7 +47,7 @@ func TestWiringInputs(t *testing.T) {
 	w.M.Fields = []string{"a", "b"}
 	v := base
 	v.M.Fields = []string{"ab"}
-	if string(w.inputs()) == string(v.inputs()) {
+	if w.inputs() == v.inputs() {
 		t.Error(`fields [a b] and [ab] give the same inputs`)
 	}
 }

@@ -194,7 +194,7 @@ func LoadManifest(dir string) (*Manifest, error) {
 		// Schema 1 recorded files in modgen.yaml: a path in both files is
 		// listed twice.
 		files := maps.Collect(m.Files.All())
-		sumProblems = ParseSums([]byte(sums), files)
+		sumProblems = ParseSums(sums, files)
 		m.Files = NewSums(files)
 	} else {
 		m.Files = recorded
@@ -242,11 +242,9 @@ func (e *ManifestError) Error() string {
 
 // ParseSums adds the "path hash" lines of a modgen.sum to files, checking
 // each path and hash as ParseManifest does.
-func ParseSums(data []byte, files map[string]string) []ManifestProblem {
+func ParseSums(data string, files map[string]string) []ManifestProblem {
 	var problems []ManifestProblem
-	// One string for the whole file: the paths and hashes kept in files
-	// are slices of it, not a copy each.
-	rest := string(data)
+	rest := data // the paths and hashes kept in files are slices of it
 	for n := 1; len(rest) > 0; n++ {
 		var text string
 		text, rest, _ = strings.Cut(rest, "\n")

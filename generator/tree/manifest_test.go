@@ -103,12 +103,12 @@ func TestParseManifestSchema1(t *testing.T) {
 func TestParseSums(t *testing.T) {
 	h := Hash([]byte("x"))
 	files := map[string]string{}
-	if p := ParseSums([]byte("a.go "+h+"\r\n\nb/c d.go "+h+"\n"), files); len(p) != 0 || files["a.go"] != h || files["b/c d.go"] != h {
+	if p := ParseSums("a.go "+h+"\r\n\nb/c d.go "+h+"\n", files); len(p) != 0 || files["a.go"] != h || files["b/c d.go"] != h {
 		t.Fatalf("ParseSums = %v, %v", p, files)
 	}
 	bad := "a.go " + h + "\na.go " + h + "\n../x " + h + "\nnohash\nd.go sha256:xyz\n"
 	var got []string
-	for _, p := range ParseSums([]byte(bad), map[string]string{}) {
+	for _, p := range ParseSums(bad, map[string]string{}) {
 		got = append(got, p.String())
 	}
 	want := []string{

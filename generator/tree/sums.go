@@ -38,7 +38,7 @@ func readSums(data string) (*Sums, []ManifestProblem) {
 		return s, nil
 	}
 	files := map[string]string{}
-	problems := ParseSums([]byte(data), files)
+	problems := ParseSums(data, files)
 	return &Sums{set: files}, problems
 }
 

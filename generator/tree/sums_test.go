@@ -124,7 +124,7 @@ func TestReadSumsForms(t *testing.T) {
 		"a.go " + strings.ToUpper(h) + "\n",
 	} {
 		files := map[string]string{}
-		want := ParseSums([]byte(data), files)
+		want := ParseSums(data, files)
 		s, got := ReadSums([]byte(data))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: problems %v; ParseSums %v", data, got, want)
@@ -144,7 +144,7 @@ func FuzzReadSums(f *testing.F) {
 	f.Add([]byte("b.go " + h + "\na.go " + h + "\r\n\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		files := map[string]string{}
-		want := ParseSums(data, files)
+		want := ParseSums(string(data), files)
 		s, got := ReadSums(data)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: problems %v; ParseSums %v", data, got, want)
