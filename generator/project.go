@@ -121,6 +121,17 @@ func (p *Project) Write(changes []tree.Change) error {
 	return nil
 }
 
+// PrefetchCache starts loading the project's cache of rendered files in
+// the background, with a stamp of every file it names (see
+// tree.LoadCacheAhead), for a command that will Finish a plan: in a big
+// project those stamps are then taken while the command plans. Nothing may
+// be written in the project before Finish.
+func (p *Project) PrefetchCache() {
+	if p.cache == nil {
+		p.cache = tree.LoadCacheAhead(p.Root)
+	}
+}
+
 // renderCache returns the project's cache of rendered files, loaded on
 // first use.
 func (p *Project) renderCache() *tree.Cache {

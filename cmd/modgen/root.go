@@ -129,6 +129,7 @@ func (g *globals) run(makePlan func(*generator.Project) (*tree.Plan, error), rep
 		return err
 	}
 	defer p.Close()
+	p.PrefetchCache()
 	plan, err := makePlan(p)
 	if err != nil {
 		return err

@@ -43,6 +43,16 @@ type Cache struct {
 	// garbage (os.File's finalizer), after the command in modgen.
 	rootName string
 	root     *os.File
+
+	// ready is closed once the cache is loaded (and, for LoadCacheAhead,
+	// its files stamped); every method waits for it.
+	ready chan struct{}
+	// ahead holds, for LoadCacheAhead, a stamp of each file in old taken
+	// in the background (see appendStamp; "" for a file it could not
+	// stamp), used in place of stamping the file again. Written before
+	// ready is closed, only read after.
+	ahead     map[string]string
+	aheadRoot string
 }
 
 // cacheEntry is one line of the cache. key is empty for a file read as an
@@ -51,9 +61,48 @@ type cacheEntry struct{ key, hash, stamp string }
 
 // LoadCache reads root's cache. A cache that cannot be read is empty.
 func LoadCache(root string) *Cache {
+	c := &Cache{ready: make(chan struct{})}
+	c.load(root)
+	close(c.ready)
+	return c
+}
+
+// LoadCacheAhead is LoadCache in the background, for a command that will
+// use the cache once it has planned what it changes: it reads root's cache
+// and stamps every file the cache names meanwhile, so that the hundreds of
+// stamps a big project needs are taken while the command renders, not
+// after. A stamp taken ahead is as good as one taken when the file is
+// looked up, since it is still taken before the file is read (see hashOf).
+// The caller holds the project lock, and writes nothing under root until
+// it has done with the cache's Lookup and Read.
+func LoadCacheAhead(root string) *Cache {
+	c := &Cache{ready: make(chan struct{})}
+	go func() {
+		defer close(c.ready)
+		c.load(root)
+		dir := c.openRoot(root)
+		if dir == nil {
+			return
+		}
+		now := cacheNow()
+		c.ahead = make(map[string]string, len(c.old))
+		c.aheadRoot = root
+		var buf [96]byte
+		for rel, e := range c.old {
+			if b := appendStampAt(buf[:0], dir, rel, now); string(b) == e.stamp {
+				c.ahead[rel] = e.stamp
+			} else {
+				c.ahead[rel] = string(b)
+			}
+		}
+	}()
+	return c
+}
+
+func (c *Cache) load(root string) {
 	data, _ := readFileString(filepath.Join(root, StateDir, CacheFile)) // unreadable: empty
 	n := strings.Count(data, "\n")
-	c := &Cache{old: make(map[string]cacheEntry, n), next: make(map[string]cacheEntry, n)}
+	c.old, c.next = make(map[string]cacheEntry, n), make(map[string]cacheEntry, n)
 	for line := range strings.SplitSeq(data, "\n") {
 		path, rest, ok1 := strings.Cut(line, "\t")
 		key, rest, ok2 := strings.Cut(rest, "\t")
@@ -62,7 +111,6 @@ func LoadCache(root string) *Cache {
 			c.old[path] = cacheEntry{key, hash, stamp}
 		}
 	}
-	return c
 }
 
 // Key is the cache key of a file rendered from the given inputs: the
@@ -87,6 +135,7 @@ func Key(inputs ...string) string {
 // it again; the caller plans it as a File with OnDisk and Final set.
 // content is the file's, or nil when its stamp vouched for it unread.
 func (c *Cache) Lookup(root, rel, key string) (content []byte, ok bool) {
+	<-c.ready
 	c.mu.Lock()
 	e, ok := c.old[rel]
 	c.mu.Unlock()
@@ -111,6 +160,7 @@ func (c *Cache) Lookup(root, rel, key string) (content []byte, ok bool) {
 // with content (formatted). The file is stamped by the next command that
 // finds it unchanged.
 func (c *Cache) Put(rel, key string, content []byte) {
+	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.next[rel] = cacheEntry{key, Hash(content), ""}
@@ -120,6 +170,7 @@ func (c *Cache) Put(rel, key string, content []byte) {
 // and its content, which is nil when the file's stamp is the one recorded
 // with its hash: then the file is not read. The cache records the hash.
 func (c *Cache) Read(root, rel string) (hash string, content []byte, err error) {
+	<-c.ready
 	c.mu.Lock()
 	e, known := c.old[rel]
 	c.mu.Unlock()
@@ -145,7 +196,9 @@ func (c *Cache) hashOf(root, rel string, e cacheEntry) (hash string, content []b
 	// stamp, so the next command reads the file again.
 	var buf [96]byte
 	var b []byte
-	if dir := c.openRoot(root); dir != nil {
+	if s, ok := c.ahead[rel]; ok && root == c.aheadRoot {
+		b = append(buf[:0], s...)
+	} else if dir := c.openRoot(root); dir != nil {
 		b = appendStampAt(buf[:0], dir, rel, cacheNow())
 	} else {
 		b = appendStamp(buf[:0], name(), cacheNow())
@@ -184,6 +237,7 @@ var cacheNow = time.Now
 // cache is replaced by a rename, not synced: after a crash, a lost or
 // half-written cache only misses.
 func (c *Cache) Save(root string) error {
+	<-c.ready
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if maps.Equal(c.old, c.next) {

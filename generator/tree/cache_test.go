@@ -172,3 +172,99 @@ func TestKey(t *testing.T) {
 		t.Error("inputs split differently give the same key")
 	}
 }
+
+// TestLoadCacheAhead: a cache loaded ahead vouches, as LoadCache's does,
+// for the files whose stamps it took, misses those changed before, and a
+// change made after it took a stamp (while the command plans) is found by
+// the next command: the stamp it records is the one taken before.
+func TestLoadCacheAhead(t *testing.T) {
+	if _, ok := stampFields(os.DevNull); !ok {
+		t.Skip("no stamps on " + runtime.GOOS)
+	}
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, StateDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const gen, api, other = "gen.go", "api.go", "other.go"
+	writeFile(t, root, gen, "package gen // v1\n")
+	writeFile(t, root, api, "package api\n")
+	writeFile(t, root, other, "package other // v1\n")
+	later(t, 3*time.Second)
+	// Two commands record the three files and stamp them.
+	c := LoadCache(root)
+	c.Read(root, api)
+	c.Put(gen, "k", []byte("package gen // v1\n"))
+	c.Put(other, "k", []byte("package other // v1\n"))
+	c = saveAndLoad(t, root, c)
+	c.Read(root, api)
+	c.Lookup(root, gen, "k")
+	c.Lookup(root, other, "k")
+	c = saveAndLoad(t, root, c)
+	if c.old[gen].stamp == "" || c.old[api].stamp == "" || c.old[other].stamp == "" {
+		t.Fatalf("not stamped: %+v", c.old)
+	}
+
+	// other.go changes before the next command starts.
+	writeFile(t, root, other, "package other // v2, longer\n")
+	later(t, 3*time.Second)
+	c = LoadCacheAhead(root)
+	<-c.ready
+	if len(c.ahead) != 3 {
+		t.Fatalf("stamped ahead %d files; want 3", len(c.ahead))
+	}
+	// gen.go changes after its stamp was taken ahead.
+	writeFile(t, root, gen, "package gen // v2, longer\n")
+	if content, ok := c.Lookup(root, gen, "k"); !ok || content != nil {
+		t.Fatalf("Lookup(gen) = %q, %v; want a hit on the stamp taken ahead, unread", content, ok)
+	}
+	if hash, content, err := c.Read(root, api); err != nil || content != nil || hash != Hash([]byte("package api\n")) {
+		t.Fatalf("Read(api) = %s, %q, %v; want the recorded hash, unread", hash, content, err)
+	}
+	if content, ok := c.Lookup(root, other, "k"); ok {
+		t.Fatalf("Lookup(other) hit a file changed before the command: %q", content)
+	}
+	// A file the cache did not name is stamped when asked about.
+	writeFile(t, root, "new.go", "package new\n")
+	if _, content, err := c.Read(root, "new.go"); err != nil || string(content) != "package new\n" {
+		t.Fatalf("Read(new.go) = %q, %v", content, err)
+	}
+
+	// The next command sees the change to gen.go.
+	c = saveAndLoad(t, root, c)
+	if content, ok := c.Lookup(root, gen, "k"); ok {
+		t.Fatalf("the next command's Lookup hit gen.go, changed since it was written: %q", content)
+	}
+}
+
+// TestLoadCacheAheadConcurrent: the cache's methods, called from several
+// goroutines as Finish does, wait for the stamps taken ahead (run with
+// -race).
+func TestLoadCacheAheadConcurrent(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, StateDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c := LoadCache(root)
+	for i := range 50 {
+		rel := "f" + strings.Repeat("x", i) + ".go"
+		writeFile(t, root, rel, "package f\n")
+		c.Put(rel, "k", []byte("package f\n"))
+	}
+	if err := c.Save(root); err != nil {
+		t.Fatal(err)
+	}
+	c = LoadCacheAhead(root)
+	err := ForEach(50, func(i int) error {
+		rel := "f" + strings.Repeat("x", i) + ".go"
+		if _, ok := c.Lookup(root, rel, "k"); !ok {
+			return os.ErrNotExist
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(root); err != nil {
+		t.Fatal(err)
+	}
+}
