@@ -518,7 +518,9 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 		if err := ValidateEntity(mod.Entity); err != nil {
 			add(line(i, "entity"), "module %q: %v", mod.Name, err)
 		}
-		if fields, err := field.Parse(strings.Join(mod.Fields, ",")); err != nil {
+		if len(mod.Fields) == 0 {
+			// The default entity: nothing to parse.
+		} else if fields, err := field.Parse(strings.Join(mod.Fields, ",")); err != nil {
 			add(line(i, "fields"), "module %q: %v", mod.Name, strings.TrimPrefix(err.Error(), "--fields: "))
 		} else {
 			for _, r := range field.Refs(fields) {
@@ -541,20 +543,19 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 		if index[mod.Name] != i {
 			continue
 		}
-		seen := map[string]bool{}
-		for _, d := range mod.DependsOn {
+		// Lists are short: a name listed before is looked for among the
+		// earlier ones, without a map for every module.
+		for j, d := range mod.DependsOn {
 			switch _, ok := index[d]; {
 			case d == mod.Name:
 				add(line(i, "depends_on"), "module %q depends on itself", mod.Name)
 			case !ok:
 				add(line(i, "depends_on"), "module %q depends on unknown module %q", mod.Name, d)
-			case seen[d]:
+			case slices.Contains(mod.DependsOn[:j], d):
 				add(line(i, "depends_on"), "module %q lists dependency %q twice", mod.Name, d)
 			}
-			seen[d] = true
 		}
-		subscribed := map[string]bool{}
-		for _, s := range mod.Subscribes {
+		for j, s := range mod.Subscribes {
 			publisher, event, _ := strings.Cut(s, ".")
 			switch _, ok := index[publisher]; {
 			case !ValidEventName(event):
@@ -563,10 +564,9 @@ func validateManifest(m *Manifest, root *yaml.Node) []ManifestProblem {
 				add(line(i, "subscribes"), "module %q subscribes to its own event %q", mod.Name, s)
 			case !ok:
 				add(line(i, "subscribes"), "module %q subscribes to %q of unknown module %q", mod.Name, s, publisher)
-			case subscribed[s]:
+			case slices.Contains(mod.Subscribes[:j], s):
 				add(line(i, "subscribes"), "module %q lists subscription %q twice", mod.Name, s)
 			}
-			subscribed[s] = true
 		}
 	}
 	if len(problems) == 0 {
@@ -672,8 +672,11 @@ func (m *Manifest) Marshal() []byte {
 	buf.WriteString("# modgen rewrites this file; modgen.sum records the scaffolded files it wrote, to tell which you edited.\n")
 	c := *m
 	c.Schema = ManifestSchema
-	c.Modules = slices.Clone(m.Modules)
-	slices.SortFunc(c.Modules, func(a, b Module) int { return strings.Compare(a.Name, b.Name) })
+	byName := func(a, b Module) int { return strings.Compare(a.Name, b.Name) }
+	if !slices.IsSortedFunc(c.Modules, byName) {
+		c.Modules = slices.Clone(m.Modules)
+		slices.SortFunc(c.Modules, byName)
+	}
 	if marshalPlain(&buf, &c) {
 		return buf.Bytes()
 	}
@@ -714,23 +717,32 @@ func marshalPlain(buf *bytes.Buffer, m *Manifest) bool {
 			}
 		}
 	}
+	buf.Grow(64 * len(m.Modules)) // a module of a name, an entity and a dependency
 	fmt.Fprintf(buf, "schema: %d\nmodgen: %s\nmodule: %s\nname: %s\ndatabase: %s\nmodules:\n", m.Schema, m.Modgen, m.Module, m.Name, m.Database)
+	line := func(parts ...string) { // without building the line first
+		for _, p := range parts {
+			buf.WriteString(p)
+		}
+		buf.WriteByte('\n')
+	}
 	for _, mod := range m.Modules {
-		buf.WriteString("  - name: " + mod.Name + "\n    entity: " + mod.Entity + "\n")
-		for _, list := range []struct {
+		line("  - name: ", mod.Name)
+		line("    entity: ", mod.Entity)
+		for _, list := range [...]struct {
 			key   string
 			items []string
-		}{{"depends_on", mod.DependsOn}, {"fields", mod.Fields}, {"subscribes", mod.Subscribes}} {
+		}{{"    depends_on:", mod.DependsOn}, {"    fields:", mod.Fields}, {"    subscribes:", mod.Subscribes}} {
 			if len(list.items) == 0 {
 				continue
 			}
-			buf.WriteString("    " + list.key + ":\n")
+			line(list.key)
 			for _, s := range list.items {
-				buf.WriteString("      - " + s + "\n")
+				line("      - ", s)
 			}
 		}
 		if mod.Extracted != nil {
-			fmt.Fprintf(buf, "    extracted:\n      port: %d\n", mod.Extracted.Port)
+			line("    extracted:")
+			line("      port: ", strconv.Itoa(mod.Extracted.Port))
 		}
 	}
 	return true
@@ -817,9 +829,11 @@ func plainScalar(s string) bool {
 			return false
 		}
 	}
-	for _, word := range []string{"y", "n", "yes", "no", "on", "off", "true", "false", "null"} {
-		if strings.EqualFold(s, word) {
-			return false
+	if len(s) <= len("false") {
+		for _, word := range []string{"y", "n", "yes", "no", "on", "off", "true", "false", "null"} {
+			if strings.EqualFold(s, word) {
+				return false
+			}
 		}
 	}
 	return true

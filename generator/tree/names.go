@@ -174,7 +174,9 @@ func plainNamePathsOK(name string) bool {
 			return false
 		}
 	}
-	return module.CheckFilePath(name) == nil && module.CheckImportPath("example.com/"+name) == nil
+	// x/mod checks an element of an import path as one of a file path,
+	// with fewer characters allowed; for letters and digits the two agree.
+	return module.CheckFilePath(name) == nil
 }
 
 // namePaths lists the import paths (relative to the project's module path)
