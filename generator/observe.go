@@ -8,6 +8,7 @@ import (
 	"go/printer"
 	"go/token"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -39,9 +40,7 @@ func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Ca
 	err := tree.ForEach(len(m.Modules), func(i int) error {
 		mod := m.Modules[i]
 		apiPath := "internal/" + mod.Name + "/api.go"
-		keyOf := func(apiHash string) string {
-			return tree.Key(buildIdentity(), "observe_gen.go", m.Module, mod.Name, apiHash)
-		}
+		keyOf := func(apiHash string) string { return observeKey(m.Module, mod.Name, apiHash) }
 		unreadable := func(err error) error {
 			return fmt.Errorf("%s: %w; the module's API is needed to write internal/%s/observe_gen.go", apiPath, err, mod.Name)
 		}
@@ -82,6 +81,34 @@ func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Ca
 		return nil, err
 	}
 	return out, nil
+}
+
+// observeKey is the cache key of module name's decorator, written from an
+// api.go of hash apiHash.
+func observeKey(project, name, apiHash string) string {
+	return tree.Key(buildIdentity(), "observe_gen.go", project, name, apiHash)
+}
+
+// rekeyObserved gives each decorator written from an api.go of the plan
+// the key of that api.go as formatted, once files are: the next command
+// reads the API from the disk, formatted, and a decorator keyed by the
+// API as rendered would be written again by every next command.
+func rekeyObserved(project string, files []tree.File) {
+	apis := map[string][]byte{}
+	for _, f := range files {
+		if strings.HasSuffix(f.Path, "/api.go") {
+			apis[f.Path] = f.Content
+		}
+	}
+	for i, f := range files {
+		if f.Template != "observe_gen.go" || f.OnDisk {
+			continue
+		}
+		dir := path.Dir(f.Path)
+		if api, ok := apis[dir+"/api.go"]; ok {
+			files[i].CacheKey = observeKey(project, path.Base(dir), tree.Hash(api))
+		}
+	}
 }
 
 // observeSource writes the decorator of module name's API from the source

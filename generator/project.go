@@ -435,6 +435,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	if err := tree.Format(plan.Files); err != nil {
 		return nil, err
 	}
+	rekeyObserved(m.Module, plan.Files)
 	for _, f := range plan.Files {
 		if f.CacheKey != "" && !f.OnDisk { // Lookup recorded those it found
 			cache.Put(f.Path, f.CacheKey, f.Content)
