@@ -257,7 +257,9 @@ func (c *Cache) Save(root string) error {
 	b.Grow(size)
 	for _, p := range paths {
 		e := c.next[p]
-		b.WriteString(p + "\t" + e.key + "\t" + e.hash + "\t" + e.stamp + "\n")
+		for _, s := range [...]string{p, "\t", e.key, "\t", e.hash, "\t", e.stamp, "\n"} {
+			b.WriteString(s)
+		}
 	}
 	// One name for the new cache: commands that save it hold the project
 	// lock, and one killed while saving leaves a file the next save

@@ -1,11 +1,10 @@
 package tree
 
 import (
-	"io"
 	"io/fs"
 	"os"
 	"runtime"
-	"strings"
+	"unsafe"
 )
 
 // FS is the small set of filesystem operations through which modgen changes
@@ -92,19 +91,15 @@ func syncOne(name string) error {
 
 // readFileString reads the file name whole into a string, without the
 // copy of string(data): modgen.sum and the render cache are read whole on
-// every command and kept as slices of what was read.
+// every command and kept as slices of what was read. os.ReadFile reads
+// the file in one call where strings.Builder would take it 32 KB at a
+// time, through a buffer (338 KB of modgen.sum at 200 modules).
 func readFileString(name string) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
+	data, err := os.ReadFile(name)
+	if err != nil || len(data) == 0 {
 		return "", err
 	}
-	defer f.Close()
-	var b strings.Builder
-	if info, err := f.Stat(); err == nil {
-		b.Grow(int(info.Size()))
-	}
-	if _, err := io.Copy(&b, f); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	// Nothing else holds data, and nothing changes it: the string may
+	// share its bytes, as strings.Builder's String does.
+	return unsafe.String(&data[0], len(data)), nil
 }

@@ -154,3 +154,45 @@ func FuzzReadSums(f *testing.F) {
 		}
 	})
 }
+
+// TestReadSumsHalves: a modgen.sum big enough to be checked in two halves
+// is kept as read when in modgen's form, and read as ParseSums reads it
+// when any line near where the halves meet, or at either end, breaks the
+// form: out of order, repeated, or not a record.
+func TestReadSumsHalves(t *testing.T) {
+	const n = 2000
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("internal/m%04d/handler_test.go %s\n", i, Hash([]byte{byte(i)}))
+	}
+	data := strings.Join(lines, "")
+	if len(data) < 64<<10 {
+		t.Fatalf("%d bytes: too small to be checked in halves", len(data))
+	}
+	s, problems := ReadSums([]byte(data))
+	if len(problems) > 0 || len(s.starts) != n || len(s.set) != 0 {
+		t.Fatalf("modgen's form not kept as read: %d lines kept, %d on the side, problems %v", len(s.starts), len(s.set), problems)
+	}
+	mid := strings.Count(data[:len(data)/2], "\n")
+	for _, i := range []int{0, mid - 2, mid - 1, mid, mid + 1, n - 2} {
+		broken := map[string][]string{
+			"swapped":  slices.Concat(lines[:i], []string{lines[i+1], lines[i]}, lines[i+2:]),
+			"repeated": slices.Concat(lines[:i+1], []string{lines[i]}, lines[i+1:]),
+			"no hash":  slices.Concat(lines[:i], []string{"internal/x.go\n"}, lines[i+1:]),
+		}
+		for how, ls := range broken {
+			data := strings.Join(ls, "")
+			if _, ok := sortedSums(data); ok {
+				t.Errorf("line %d %s: taken as in modgen's form", i, how)
+			}
+			files := map[string]string{}
+			want := ParseSums(data, files)
+			s, got := ReadSums([]byte(data))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("line %d %s: problems %v; ParseSums %v", i, how, got, want)
+			} else if len(want) == 0 {
+				checkSums(t, s, files)
+			}
+		}
+	}
+}
