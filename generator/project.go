@@ -370,51 +370,41 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		m = p.Manifest
 	}
 	m = m.Clone()
-	plan.Warnings = append(plan.Warnings, p.oldEventBus(m)...)
 	data := projectDataOf(m)
-	// The cache is read while the wiring that lists every module renders.
-	loaded := make(chan *tree.Cache, 1)
-	go func() { loaded <- p.renderCache() }()
-	wiring, err := tree.RenderTree(templates.FS, "wiring", data, func(rel string) string { return "cmd/api/" + rel })
-	cache := <-loaded
+	// What follows only the manifest (warnings, the subscribers' and the
+	// extracted modules' files, the architecture test) is planned on
+	// another goroutine, beside the wiring and the decorators: each of
+	// those steps runs on one core.
+	var side struct {
+		warnings                    []string
+		subscribers, commands, arch []tree.File
+		err                         error
+	}
+	sideDone := make(chan struct{})
+	go func() {
+		defer close(sideDone)
+		side.warnings = append(p.oldEventBus(m), p.staleWiring(data)...)
+		if side.subscribers, side.err = subscriberFiles(m); side.err != nil {
+			return
+		}
+		if side.commands, side.err = eventCommandFiles(m); side.err != nil {
+			return
+		}
+		side.arch = architectureFiles(m)
+	}()
+	files, err := p.derivedFiles(m, data, plan)
+	<-sideDone
+	if err == nil {
+		err = side.err
+	}
 	if err != nil {
 		return nil, err
 	}
-	for i := range wiring {
-		// The wiring templates write what gofmt would, whatever the
-		// project (TestWiringTemplatesCanonical): not formatted again, as
-		// they list every module (0.7 ms for wire_gen.go at 200 modules).
-		wiring[i].Final = true
-	}
-	plan.Add(wiring...)
-	moduleWiring, err := p.moduleWiringFiles(data, cache)
-	if err != nil {
-		return nil, err
-	}
-	plan.Add(moduleWiring...)
-	plan.Warnings = append(plan.Warnings, p.staleWiring(data)...)
-	// compose.yaml and deploy/: the processes follow the extracted modules.
-	deploy, err := tree.RenderTree(templates.FS, "deploy", data, nil)
-	if err != nil {
-		return nil, err
-	}
-	plan.Add(deploy...)
-	observed, err := p.observeFiles(m, plan, cache)
-	if err != nil {
-		return nil, err
-	}
-	plan.Add(observed...)
-	subscribers, err := subscriberFiles(m)
-	if err != nil {
-		return nil, err
-	}
-	plan.Add(subscribers...)
-	commands, err := eventCommandFiles(m)
-	if err != nil {
-		return nil, err
-	}
-	plan.Add(commands...)
-	plan.Add(architectureFiles(m)...)
+	plan.Add(files...)
+	plan.Warnings = append(plan.Warnings, side.warnings...)
+	plan.Add(side.subscribers...)
+	plan.Add(side.commands...)
+	plan.Add(side.arch...)
 	for {
 		// Shared packages the plan imports and the project lacks, and
 		// those they import in turn.
@@ -436,6 +426,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		return nil, err
 	}
 	rekeyObserved(m.Module, plan.Files)
+	cache := p.renderCache()
 	for _, f := range plan.Files {
 		if f.CacheKey != "" && !f.OnDisk { // Lookup recorded those it found
 			cache.Put(f.Path, f.CacheKey, f.Content)
@@ -452,6 +443,40 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	plan.Manifest = m
 	// The hashes compared are those recorded before this command.
 	return plan.Compare(p.Root, p.Manifest.Files, force)
+}
+
+// derivedFiles renders what every module's entry in the manifest gives:
+// the wiring of cmd/api, each module's wiring and decorator (taken from
+// the disk when the cache has them), and the deployment files.
+func (p *Project) derivedFiles(m *tree.Manifest, data projectData, plan *tree.Plan) ([]tree.File, error) {
+	// The cache is read while the wiring that lists every module renders.
+	loaded := make(chan *tree.Cache, 1)
+	go func() { loaded <- p.renderCache() }()
+	wiring, err := tree.RenderTree(templates.FS, "wiring", data, func(rel string) string { return "cmd/api/" + rel })
+	cache := <-loaded
+	if err != nil {
+		return nil, err
+	}
+	for i := range wiring {
+		// The wiring templates write what gofmt would, whatever the
+		// project (TestWiringTemplatesCanonical): not formatted again, as
+		// they list every module (0.7 ms for wire_gen.go at 200 modules).
+		wiring[i].Final = true
+	}
+	moduleWiring, err := p.moduleWiringFiles(data, cache)
+	if err != nil {
+		return nil, err
+	}
+	// compose.yaml and deploy/: the processes follow the extracted modules.
+	deploy, err := tree.RenderTree(templates.FS, "deploy", data, nil)
+	if err != nil {
+		return nil, err
+	}
+	observed, err := p.observeFiles(m, plan, cache)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(wiring, moduleWiring, deploy, observed), nil
 }
 
 // ArchModules returns the manifest's modules as the module rules see them.
