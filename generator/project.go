@@ -438,8 +438,8 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 		}
 	}
 	m.Modgen = Version
-	plan.Add(tree.File{Path: tree.ManifestFile, Content: m.Marshal(), Owner: tree.Merged, Template: "manifest"},
-		tree.File{Path: tree.SumFile, Content: m.MarshalSums(), Owner: tree.Merged, Template: "manifest hashes"})
+	plan.Add(tree.File{Path: tree.ManifestFile, Content: m.Marshal(), Owner: tree.Merged, Template: "manifest", Disk: p.Manifest.Read(tree.ManifestFile)},
+		tree.File{Path: tree.SumFile, Content: m.MarshalSums(), Owner: tree.Merged, Template: "manifest hashes", Disk: p.Manifest.Read(tree.SumFile)})
 	plan.Manifest = m
 	// The hashes compared are those recorded before this command.
 	return plan.Compare(p.Root, p.Manifest.Files, force)

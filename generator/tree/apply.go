@@ -92,7 +92,10 @@ func (p *Plan) Compare(root string, hashes *Sums, force bool) ([]Change, error) 
 			return nil, err
 		}
 		c := Change{File: *f, target: target}
-		old, err := os.ReadFile(target.Real)
+		old, err := f.Disk, error(nil)
+		if old == nil {
+			old, err = os.ReadFile(target.Real)
+		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			c.Action = Create

@@ -135,3 +135,22 @@ func TestManifestRoundTrip(t *testing.T) {
 		t.Errorf("missing manifest: %v; want ErrNotProject", err)
 	}
 }
+
+// TestCompareDisk: a file whose content on disk the command already read
+// (File.Disk) is compared with that, not read again, and backed up from
+// it.
+func TestCompareDisk(t *testing.T) {
+	root := testtree.Root(t)
+	testtree.Write(t, root, map[string]string{"modgen.sum": "on disk\n", "other.sum": "on disk\n"})
+	plan := &Plan{Files: []File{
+		{Path: "modgen.sum", Content: []byte("as read\n"), Owner: Merged, Disk: []byte("as read\n")},
+		{Path: "other.sum", Content: []byte("new\n"), Owner: Merged, Disk: []byte("as read\n")},
+	}}
+	changes, err := plan.Compare(root, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changes[0].Action != Unchanged || changes[1].Action != Update || string(changes[1].Old) != "as read\n" {
+		t.Fatalf("changes %v %v (old %q); want unchanged, then an update of the content as read", changes[0].Action, changes[1].Action, changes[1].Old)
+	}
+}

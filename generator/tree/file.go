@@ -61,6 +61,10 @@ type File struct {
 	// from: Finish records it in the Cache with the formatted content
 	// (Cache.Lookup has recorded a file taken from the disk).
 	CacheKey string
+	// Disk, when not nil, is the file's content on disk as this command
+	// read it, under the project lock (see Manifest.Read): Compare takes
+	// it instead of reading the file again. Nothing may change it.
+	Disk []byte
 }
 
 // Hash is the content hash recorded in the manifest for scaffolded files.

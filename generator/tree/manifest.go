@@ -50,7 +50,17 @@ type Manifest struct {
 	// wrote it, to tell whether the user has edited it since. It lives in
 	// SumFile (see ReadSums, MarshalSums).
 	Files *Sums `yaml:"-"`
+
+	// read holds modgen.yaml and modgen.sum as LoadManifest read them (see
+	// Read).
+	read map[string][]byte
 }
+
+// Read returns the file name (ManifestFile or SumFile) as LoadManifest
+// read it, or nil: a command that rewrites it hands this to Compare (see
+// File.Disk) instead of reading the file again, 338 KB for modgen.sum at
+// 200 modules.
+func (m *Manifest) Read(name string) []byte { return m.read[name] }
 
 // Module is one module of the project.
 type Module struct {
@@ -167,10 +177,11 @@ func LoadManifest(dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	sums, err := readFileString(filepath.Join(dir, SumFile))
+	rawSums, err := os.ReadFile(filepath.Join(dir, SumFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	sums := bytesString(rawSums)
 	// The two files are parsed at once, modgen.sum (3,400 lines at 200
 	// modules) on another goroutine.
 	var recorded *Sums
@@ -201,6 +212,10 @@ func LoadManifest(dir string) (*Manifest, error) {
 	}
 	if len(sumProblems) > 0 {
 		return nil, &ManifestError{sumProblems}
+	}
+	m.read = map[string][]byte{ManifestFile: data}
+	if rawSums != nil {
+		m.read[SumFile] = rawSums
 	}
 	return m, nil
 }
@@ -412,7 +427,7 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 		tag := f.Tag.Get("yaml")
 		name, opts, _ := strings.Cut(tag, ",")
 		switch {
-		case name == "-":
+		case name == "-" || !f.IsExported(): // not YAML's
 		case opts == "inline":
 			maps.Copy(fields, yamlFields(f.Type))
 		case f.Type == reflect.TypeFor[yaml.Node]():
