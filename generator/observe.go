@@ -44,22 +44,23 @@ func (p *Project) observeFiles(m *tree.Manifest, plan *tree.Plan, cache *tree.Ca
 		unreadable := func(err error) error {
 			return fmt.Errorf("%s: %w; the module's API is needed to write internal/%s/observe_gen.go", apiPath, err, mod.Name)
 		}
-		var key string
+		rel := "internal/" + mod.Name + "/observe_gen.go"
+		// An API this command writes is not formatted yet, and no cached
+		// decorator is keyed by it as rendered: the decorator is rendered,
+		// and keyed once the API is formatted (keyPlannedObserved).
 		src, inPlan := planned[apiPath]
-		if inPlan {
-			key = keyOf(tree.Hash(src))
-		} else {
+		var key string
+		if !inPlan {
 			// The hash of api.go, read or vouched for by its stamp.
 			hash, data, err := cache.Read(p.Root, apiPath)
 			if err != nil {
 				return unreadable(err)
 			}
 			src, key = data, keyOf(hash)
-		}
-		rel := "internal/" + mod.Name + "/observe_gen.go"
-		if content, ok := cache.Lookup(p.Root, rel, key); ok {
-			out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go", Final: true, OnDisk: true, CacheKey: key}
-			return nil
+			if content, ok := cache.Lookup(p.Root, rel, key); ok {
+				out[i] = tree.File{Path: rel, Content: content, Owner: tree.Generated, Template: "observe_gen.go", Final: true, OnDisk: true, CacheKey: key}
+				return nil
+			}
 		}
 		if src == nil {
 			// api.go was not read, but its decorator must be written again
@@ -89,11 +90,11 @@ func observeKey(project, name, apiHash string) string {
 	return tree.Key(buildIdentity(), "observe_gen.go", project, name, apiHash)
 }
 
-// rekeyObserved gives each decorator written from an api.go of the plan
-// the key of that api.go as formatted, once files are: the next command
-// reads the API from the disk, formatted, and a decorator keyed by the
-// API as rendered would be written again by every next command.
-func rekeyObserved(project string, files []tree.File) {
+// keyPlannedObserved gives each decorator written from an api.go of the
+// plan its cache key, from that api.go as formatted, once files are: the
+// next command reads the API from the disk, formatted, and a decorator
+// keyed by the API as rendered would be written again by the next command.
+func keyPlannedObserved(project string, files []tree.File) {
 	apis := map[string][]byte{}
 	for _, f := range files {
 		if strings.HasSuffix(f.Path, "/api.go") {

@@ -425,7 +425,7 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 	if err := tree.Format(plan.Files); err != nil {
 		return nil, err
 	}
-	rekeyObserved(m.Module, plan.Files)
+	keyPlannedObserved(m.Module, plan.Files)
 	cache := p.renderCache()
 	for _, f := range plan.Files {
 		if f.CacheKey != "" && !f.OnDisk { // Lookup recorded those it found
@@ -449,11 +449,9 @@ func (p *Project) Finish(plan *tree.Plan, force bool) ([]tree.Change, error) {
 // the wiring of cmd/api, each module's wiring and decorator (taken from
 // the disk when the cache has them), and the deployment files.
 func (p *Project) derivedFiles(m *tree.Manifest, data projectData, plan *tree.Plan) ([]tree.File, error) {
-	// The cache is read while the wiring that lists every module renders.
-	loaded := make(chan *tree.Cache, 1)
-	go func() { loaded <- p.renderCache() }()
+	// A writing command loads the cache ahead (PrefetchCache).
+	cache := p.renderCache()
 	wiring, err := tree.RenderTree(templates.FS, "wiring", data, func(rel string) string { return "cmd/api/" + rel })
-	cache := <-loaded
 	if err != nil {
 		return nil, err
 	}
